@@ -1,0 +1,33 @@
+"""lstmkit: Keras-style recurrent sequence models compiled with JAX.
+
+Code written for Keras 2 tutorials runs with ``keras`` replaced by ``lstmkit`` in its
+imports: ``lstmkit.models.Sequential``, ``lstmkit.layers.LSTM`` / ``Dense`` / ``Dropout`` /
+``Activation``, ``lstmkit.optimizers``, ``lstmkit.utils.to_categorical``, ...
+"""
+
+from lstmkit import (
+    activations,
+    cache,
+    data,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    preprocessing,
+    utils,
+)
+from lstmkit.callbacks import History
+from lstmkit.layers import LSTM, Activation, Dense, Dropout
+from lstmkit.models import Sequential
+from lstmkit.rng import set_random_seed
+
+__version__ = "0.1.0"
+cache.enable()
+
+__all__ = [
+    "Sequential", "LSTM", "Dense", "Dropout", "Activation", "History", "set_random_seed",
+    "activations", "initializers", "layers", "losses", "metrics", "models", "optimizers",
+    "data", "preprocessing", "utils", "__version__",
+]

@@ -1,0 +1,151 @@
+"""The layer shell: holds config and weights; the math is ``init`` and ``apply``.
+
+A layer is built for an input shape (batch axis first, ``None`` where unknown):
+``init(key, input_shape) -> params`` makes its weights as a dict of arrays, and
+``apply(params, x, state, *, training, key) -> (y, state)`` is a pure function that
+``Sequential`` composes and JAX compiles. ``state`` is what a layer carries from one
+call to the next (an LSTM's ``(h, c)``); layers without one pass ``None`` through.
+"""
+
+from collections import Counter
+from typing import Any
+
+import jax
+import numpy as np
+
+from lstmkit import rng
+from lstmkit.registry import snake_case
+
+Shape = tuple[int | None, ...]
+_name_counts: Counter = Counter()
+
+
+def _unique_name(cls_name: str) -> str:
+    """Keras 3 naming: ``lstm``, ``lstm_1``, ``lstm_2``, ... per layer type."""
+    base = snake_case(cls_name)
+    n = _name_counts[base]
+    _name_counts[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def check_int(name: str, value: Any, *, minimum: int) -> int:
+    """Validate an integer hyperparameter such as ``units``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_rate(name: str, value: Any) -> float:
+    """Validate a dropout rate: a float in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(
+            f"{name} must be a float in [0, 1) (the fraction of units to drop), got {value!r}."
+        )
+    return float(value)
+
+
+class Layer:
+    """Base of all layers.
+
+    Args:
+        name: unique by default (``lstm``, ``lstm_1``, ...).
+        input_shape: shape of one sample, e.g. ``(timesteps, features)``; only on the
+            first layer of a model. ``None`` entries accept any size.
+        batch_input_shape: the same with the batch size first (Keras 2).
+        input_dim: the feature count alone (Keras 2).
+        batch_size: fixes the batch size together with ``input_shape``.
+    """
+
+    weight_names: tuple[str, ...] = ()
+    input_ndim: int | None = None  # the rank of x this layer requires, batch axis included
+
+    def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
+                 input_dim=None, batch_size=None):
+        self.name = name or _unique_name(type(self).__name__)
+        self.batch_input_shape = self._declared_shape(
+            input_shape, batch_input_shape, input_dim, batch_size)
+        self.input_shape: Shape | None = None
+        self.output_shape: Shape | None = None
+        self.params: dict[str, jax.Array] | None = None
+
+    def _declared_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
+        if batch_input_shape is not None:
+            return tuple(batch_input_shape)
+        if input_dim is not None:
+            rank = (self.input_ndim or 2) - 1
+            input_shape = (None,) * (rank - 1) + (input_dim,)
+        if input_shape is None:
+            return None
+        if isinstance(input_shape, int):
+            input_shape = (input_shape,)
+        return (batch_size, *input_shape)
+
+    @property
+    def built(self) -> bool:
+        return self.params is not None
+
+    def build(self, input_shape: Shape, key: jax.Array | None = None) -> Shape:
+        """Create the weights for ``input_shape`` (batch axis first); return the output shape."""
+        input_shape = tuple(input_shape)
+        self.check_input_shape(input_shape)
+        self.params = self.init(rng.next_key() if key is None else key, input_shape)
+        self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
+        return self.output_shape
+
+    def check_input_shape(self, input_shape: Shape) -> None:
+        """Raise ``ValueError`` when this layer cannot take inputs of ``input_shape``."""
+        if self.input_ndim is not None and len(input_shape) != self.input_ndim:
+            sample = self.input_ndim - 1
+            raise ValueError(
+                f"Layer {self.name!r} ({type(self).__name__}) expects inputs of {sample} "
+                f"dimensions per sample, got input_shape={input_shape[1:]}."
+            )
+
+    def init(self, key: jax.Array, input_shape: Shape) -> dict[str, jax.Array]:
+        """Create this layer's weights; layers without weights return ``{}``."""
+        return {}
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return input_shape
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        """Pure forward pass: ``(params, x, state) -> (y, state)``."""
+        raise NotImplementedError
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Weights as NumPy arrays, in Keras's order (``kernel``, ``recurrent_kernel``, ``bias``)."""
+        if not self.built:
+            return []
+        return [np.asarray(self.params[n]) for n in self.weight_names if n in self.params]
+
+    def set_weights(self, weights) -> None:
+        """Replace the weights; count and shapes must match ``get_weights()``."""
+        current = self.get_weights()
+        if not self.built and len(weights) > 0:
+            raise ValueError(
+                f"Layer {self.name!r} is not built yet, so it has no weights to set. "
+                "Build the model first (give the first layer input_shape, or call "
+                "model.build(input_shape))."
+            )
+        if len(weights) != len(current):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(current)} weight arrays "
+                f"{[w.shape for w in current]}, got {len(weights)}."
+            )
+        names = [n for n in self.weight_names if n in self.params]
+        new = {}
+        for name, old, w in zip(names, current, weights, strict=True):
+            w = np.asarray(w)
+            if w.shape != old.shape:
+                raise ValueError(
+                    f"Layer {self.name!r}: weight {name!r} has shape {old.shape}, got an array "
+                    f"of shape {w.shape}."
+                )
+            new[name] = jax.numpy.asarray(w, dtype=old.dtype)
+        self.params = new
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self.get_weights()))
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"

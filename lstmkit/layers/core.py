@@ -1,0 +1,80 @@
+"""Dense, Dropout and Activation layers (Keras 2 path ``keras.layers.core``)."""
+
+import jax
+import jax.numpy as jnp
+
+from lstmkit import activations, initializers
+from lstmkit.layers.base import Layer, check_int, check_rate
+
+
+def dropout_mask(key: jax.Array, rate: float, shape) -> jax.Array:
+    """Inverted-dropout multiplier: 0 with probability ``rate``, else ``1 / (1 - rate)``."""
+    keep = jax.random.bernoulli(key, 1.0 - rate, shape)
+    return keep.astype(jnp.float32) / (1.0 - rate)
+
+
+class Dense(Layer):
+    """``activation(x @ kernel + bias)`` on the last axis, so 3-D sequences work too.
+
+    Weights: ``kernel`` (in_features, units), ``bias`` (units,).
+    """
+
+    weight_names = ("kernel", "bias")
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.units = check_int("units", units, minimum=1)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.serialize(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def check_input_shape(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise ValueError(
+                f"Layer {self.name!r} (Dense) needs a known last dimension, got "
+                f"input_shape={input_shape[1:]}."
+            )
+
+    def init(self, key, input_shape):
+        k_kernel, k_bias = jax.random.split(key)
+        params = {"kernel": self.kernel_initializer(k_kernel, (input_shape[-1], self.units))}
+        if self.use_bias:
+            params["bias"] = self.bias_initializer(k_bias, (self.units,))
+        return params
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        y = x @ params["kernel"]
+        if self.use_bias:
+            y = y + params["bias"]
+        return self.activation(y), state
+
+
+class Dropout(Layer):
+    """Inverted dropout of ``rate`` while training; the identity otherwise."""
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = check_rate("rate", rate)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        if not training or self.rate == 0.0:
+            return x, state
+        return x * dropout_mask(key, self.rate, x.shape), state
+
+
+class Activation(Layer):
+    """Applies an activation function (a name from ``lstmkit.activations`` or a callable)."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.serialize(activation)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return self.activation(x), state

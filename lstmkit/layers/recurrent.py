@@ -1,0 +1,101 @@
+"""Recurrent layers (Keras 2 path ``keras.layers.recurrent``): thin shells over ``cells``."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from lstmkit import activations, initializers
+from lstmkit.cells import LSTMCarry, lstm_cell, run_over_time
+from lstmkit.layers.base import Layer, check_int, check_rate
+from lstmkit.layers.core import dropout_mask
+
+
+class LSTM(Layer):
+    """Long short-term memory layer over inputs (batch, timesteps, features).
+
+    Keras's weights and semantics: ``kernel`` (features, 4*units), ``recurrent_kernel``
+    (units, 4*units), ``bias`` (4*units,), gate order i, f, c, o. With ``unit_forget_bias``
+    the forget quarter of the initial bias is 1.0. ``dropout`` and ``recurrent_dropout``
+    draw one mask per sequence (shared by all timesteps) while training.
+
+    Output: (batch, units), or (batch, timesteps, units) with ``return_sequences``.
+    With ``go_backwards`` the input is read last step first and sequences are returned in
+    that reading order, as Keras does.
+    """
+
+    weight_names = ("kernel", "recurrent_kernel", "bias")
+    input_ndim = 3
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, return_sequences=False,
+                 go_backwards=False, dropout=0.0, recurrent_dropout=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.units = check_int("units", units, minimum=1)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.unit_forget_bias = unit_forget_bias
+        self.return_sequences = return_sequences
+        self.go_backwards = go_backwards
+        self.dropout = check_rate("dropout", dropout)
+        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+
+    def check_input_shape(self, input_shape):
+        super().check_input_shape(input_shape)
+        if input_shape[-1] is None:
+            raise ValueError(
+                f"Layer {self.name!r} (LSTM) needs a known feature count, got "
+                f"input_shape={input_shape[1:]}; give input_shape=(timesteps, features)."
+            )
+
+    def init(self, key, input_shape):
+        k_kernel, k_recurrent, k_bias = jax.random.split(key, 3)
+        F, U = input_shape[-1], self.units
+        params = {
+            "kernel": self.kernel_initializer(k_kernel, (F, 4 * U)),
+            "recurrent_kernel": self.recurrent_initializer(k_recurrent, (U, 4 * U)),
+        }
+        if self.use_bias:
+            if self.unit_forget_bias:
+                k_i, k_co = jax.random.split(k_bias)
+                params["bias"] = jnp.concatenate([
+                    self.bias_initializer(k_i, (U,)),
+                    jnp.ones((U,), jnp.float32),
+                    self.bias_initializer(k_co, (2 * U,)),
+                ])
+            else:
+                params["bias"] = self.bias_initializer(k_bias, (4 * U,))
+        return params
+
+    def compute_output_shape(self, input_shape):
+        batch, timesteps = input_shape[0], input_shape[1]
+        if self.return_sequences:
+            return (batch, timesteps, self.units)
+        return (batch, self.units)
+
+    def zero_state(self, batch_size: int) -> LSTMCarry:
+        zeros = jnp.zeros((batch_size, self.units), jnp.float32)
+        return LSTMCarry(zeros, zeros)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        """``x`` (B, T, F) -> (y, final ``LSTMCarry``); ``state`` defaults to zeros."""
+        carry = self.zero_state(x.shape[0]) if state is None else LSTMCarry(*state)
+        if self.go_backwards:
+            x = jnp.flip(x, axis=1)
+        recurrent_mask = None
+        if training and (self.dropout or self.recurrent_dropout):
+            k_in, k_rec = jax.random.split(key)
+            if self.dropout:
+                x = x * dropout_mask(k_in, self.dropout, (x.shape[0], 1, x.shape[2]))
+            if self.recurrent_dropout:
+                recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
+        cell = functools.partial(
+            lstm_cell, activation=self.activation,
+            recurrent_activation=self.recurrent_activation, recurrent_mask=recurrent_mask)
+        carry, hs = run_over_time(cell, params, x, carry)
+        return (hs if self.return_sequences else carry.h), carry

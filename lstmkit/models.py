@@ -1,0 +1,325 @@
+"""``Sequential``: the stateful object users hold. It keeps layers, weights and the
+optimizer state between calls, checks its inputs, and delegates all math to the
+compiled programs of ``lstmkit.training`` (cached per input signature)."""
+
+import functools
+import math
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lstmkit import losses, optimizers, progress, rng, training, validation
+from lstmkit import metrics as metrics_lib
+from lstmkit.callbacks import History
+from lstmkit.layers.base import Layer, _unique_name
+from lstmkit.registry import name_of
+from lstmkit.summary import summary_table
+
+
+def sequential_forward(layers, params, x, *, training: bool, key):
+    """Apply ``layers`` in order: x (B, ...) -> y_pred (B, ...). Pure."""
+    keys = [None] * len(layers) if key is None else list(jax.random.split(key, len(layers)))
+    for layer, p, k in zip(layers, params, keys, strict=True):
+        x, _ = layer.apply(p, x, None, training=training, key=k)
+    return x
+
+
+class Sequential:
+    """A linear stack of layers with Keras's ``compile`` / ``fit`` / ``evaluate`` /
+    ``predict`` life-cycle.
+
+    The model builds (creates its weights) as soon as the first layer's input shape is
+    known: from ``input_shape`` / ``batch_input_shape`` / ``input_dim``, from
+    ``build(input_shape)``, or from the first data passed to it.
+    """
+
+    def __init__(self, layers=None, name=None):
+        self.name = name or _unique_name("Sequential")
+        self.layers: list[Layer] = []
+        self.optimizer = self.loss = None
+        self.metrics: list = []
+        self._opt_state = self._key = self._tx = None
+        self._programs: dict = {}
+        for layer in layers or []:
+            self.add(layer)
+
+    # ----- structure -------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Sequential.add expects a layer (such as lstmkit.layers.LSTM), got "
+                f"{type(layer).__name__}.")
+        self.layers.append(layer)
+        self._programs.clear()
+        self._opt_state = None
+        declared = self.layers[0].batch_input_shape or self.layers[0].input_shape
+        if declared is not None:
+            self.build(declared)
+
+    @property
+    def built(self) -> bool:
+        return bool(self.layers) and all(layer.built for layer in self.layers)
+
+    def build(self, input_shape=None) -> None:
+        """Create the weights for ``input_shape`` (batch axis first, e.g. ``(None, 50, 1)``)."""
+        if not self.layers:
+            raise ValueError("The model has no layers; add some with model.add(...) first.")
+        shape = input_shape or self.layers[0].batch_input_shape
+        if shape is None:
+            raise ValueError(
+                "The model's input shape is unknown. Give the first layer input_shape="
+                "(timesteps, features), call model.build((None, timesteps, features)), or "
+                "call fit/predict with data.")
+        shape = tuple(shape)
+        for layer in self.layers:
+            if not (layer.built and layer.input_shape == shape):
+                layer.build(shape)
+            shape = layer.output_shape
+
+    def _output_shape_for(self, input_shape):
+        """The output shape for ``input_shape`` without building anything."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            layer.check_input_shape(shape)
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    @property
+    def input_shape(self):
+        return self.layers[0].input_shape if self.built else None
+
+    @property
+    def output_shape(self):
+        return self.layers[-1].output_shape if self.built else None
+
+    def get_layer(self, name=None, index=None) -> Layer:
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No layer named {name!r}; layers: {[l.name for l in self.layers]}.")
+
+    def get_weights(self) -> list[np.ndarray]:
+        """All weights, layer by layer, in Keras's order and shapes."""
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set all weights from a list shaped like ``get_weights()`` (e.g. a Keras model's)."""
+        expected = self.get_weights()
+        if len(weights) != len(expected):
+            raise ValueError(
+                f"set_weights expects {len(expected)} arrays (the length of get_weights()), "
+                f"got {len(weights)}.")
+        start = 0
+        for layer in self.layers:
+            count = len(layer.get_weights())
+            layer.set_weights(weights[start:start + count])
+            start += count
+        self._opt_state = None
+
+    def count_params(self) -> int:
+        return sum(layer.count_params() for layer in self.layers)
+
+    def summary(self, line_length: int = 65, print_fn=print) -> None:
+        """Print Keras's table of layers, output shapes and parameter counts."""
+        if not self.built:
+            raise ValueError(
+                "This model has not been built yet, so it has no shapes or weights to show. "
+                "Give the first layer input_shape=(timesteps, features) or call "
+                "model.build(input_shape) first.")
+        print_fn(summary_table(self, line_length))
+
+    # ----- compile ---------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
+        """Choose the optimizer, the loss and the metrics (names or callables)."""
+        if loss is None:
+            raise ValueError(
+                "compile() needs a loss, for example loss='mse' for regression or "
+                "loss='categorical_crossentropy' for one-hot classes.")
+        self.optimizer = optimizers.get(optimizer)
+        self._loss_fn = losses.get(loss)
+        self.loss = loss
+        metric_list = [] if metrics is None else list(metrics)
+        for m in metric_list:
+            metrics_lib.check(m)
+        self.metrics = metric_list
+        self._tx = self.optimizer.transformation()
+        self._opt_state = None
+        self._programs.clear()
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return ["loss", *(name_of(m) for m in self.metrics)]
+
+    def _require_compiled(self, method: str) -> None:
+        if self._tx is None:
+            raise ValueError(
+                f"{method}() needs a compiled model: call model.compile(optimizer='adam', "
+                f"loss='mse') (or the optimizer and loss you want) first.")
+
+    def _forward(self):
+        return functools.partial(sequential_forward, tuple(self.layers))
+
+    def _objective(self, y) -> training.Objective:
+        resolved = tuple(
+            metrics_lib.get(m, loss_name=name_of(self.loss), y_true_shape=y.shape,
+                            output_shape=self.output_shape)
+            for m in self.metrics)
+        return training.Objective(self._forward(), self._loss_fn, resolved)
+
+    def _program(self, kind: str, batch_size: int, *statics, objective=None):
+        """A jitted program, made once per (kind, batch size, settings, metric functions);
+        JAX then compiles it once per input shape."""
+        metric_fns = () if objective is None else tuple(m.fn for m in objective.metrics)
+        key = (kind, batch_size, statics, metric_fns)
+        if key not in self._programs:
+            self._programs[key] = _make_program(kind, batch_size, statics, objective,
+                                                self._forward(), self._tx)
+        return self._programs[key]
+
+    # ----- data checks -----------------------------------------------------------------
+    def _prepare(self, x, y=None, names=("x", "y")):
+        """Validated float32 arrays; builds the model from x if needed (only if x is valid)."""
+        x = validation.as_numeric_array(names[0], x)
+        input_shape = self.input_shape or self.layers[0].batch_input_shape or (
+            (None, *x.shape[1:]))
+        validation.check_input(x, input_shape, self.layers[0].name)
+        if y is not None:
+            y = validation.as_numeric_array(names[1], y)
+            validation.check_same_length(x, y)
+            output_shape = self.output_shape or self._output_shape_for(input_shape)
+            y = validation.standardize_y(y, output_shape, name_of(self.loss))
+        if not self.built:
+            self.build(input_shape)
+        return x, y
+
+    def _hold_out(self, x, y, validation_split, validation_data):
+        """Training and validation arrays: ``validation_data``, or the last fraction of x."""
+        if validation_data is not None:
+            if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
+                raise ValueError("validation_data must be a tuple (x_val, y_val).")
+            return (x, y), self._prepare(*validation_data, names=("validation x", "validation y"))
+        if not validation_split:
+            return (x, y), (None, None)
+        at = int(math.floor(x.shape[0] * (1.0 - validation_split)))
+        if at in (0, x.shape[0]):
+            raise ValueError(
+                f"validation_split={validation_split} of {x.shape[0]} samples leaves "
+                f"{at} for training and {x.shape[0] - at} for validation; both need at least "
+                f"one. Use more samples or another validation_split.")
+        return (x[:at], y[:at]), (x[at:], y[at:])
+
+    # ----- life-cycle ------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, validation_split=0.0,
+            validation_data=None, shuffle=True, initial_epoch=0) -> History:
+        """Train for ``epochs - initial_epoch`` epochs; returns a ``History``.
+
+        Each epoch is one compiled program (shuffle, every batch, validation). Calling
+        ``fit`` again continues from the current weights and optimizer state.
+        """
+        self._require_compiled("fit")
+        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
+        validation.check_epochs(epochs, initial_epoch)
+        split = validation.check_validation_split(validation_split)
+        x, y = self._prepare(x, y)
+        (x, y), (x_val, y_val) = self._hold_out(x, y, split, validation_data)
+        objective = self._objective(y)
+        run_epoch = self._program("train", batch_size, bool(shuffle), objective=objective)
+        steps = -(-x.shape[0] // batch_size)
+        history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
+        x, y = jnp.asarray(x), jnp.asarray(y)
+        if x_val is not None:
+            x_val, y_val = jnp.asarray(x_val), jnp.asarray(y_val)
+        state = self._train_state()
+        pending = []
+        try:
+            for epoch in range(initial_epoch, epochs):
+                progress.epoch_header(verbose, epoch, epochs)
+                start = time.perf_counter()
+                state, logs, val_logs = run_epoch(state, x, y, x_val, y_val)
+                pending.append((epoch, logs, val_logs))
+                if verbose:
+                    logs_dict = self._logs_dict(*jax.device_get((logs, val_logs)))
+                    progress.report(verbose, steps, time.perf_counter() - start, logs_dict)
+        finally:
+            self._store(state)
+            for epoch, logs, val_logs in jax.device_get(pending):
+                history.append(epoch, self._logs_dict(logs, val_logs))
+        return history
+
+    def _train_state(self) -> training.TrainState:
+        """The state training starts from; params are copied so the layers' arrays survive
+        buffer donation even if training is interrupted."""
+        params = jax.tree.map(jnp.copy, [layer.params for layer in self.layers])
+        if self._opt_state is None:
+            self._opt_state = self._tx.init(params)
+        if self._key is None:
+            self._key = rng.next_key()
+        return training.TrainState(params, self._opt_state, self._key)
+
+    def _store(self, state: training.TrainState) -> None:
+        if any(leaf.is_deleted() for leaf in jax.tree.leaves(state.params)):
+            return  # interrupted inside a call: keep the weights from before this fit
+        for layer, params in zip(self.layers, state.params, strict=True):
+            layer.params = params
+        self._opt_state, self._key = state.opt_state, state.key
+
+    def _logs_dict(self, logs, val_logs=None) -> dict[str, float]:
+        out = {name: float(v) for name, v in zip(self.metrics_names, logs, strict=True)}
+        if val_logs is not None:
+            out.update({f"val_{name}": float(v)
+                        for name, v in zip(self.metrics_names, val_logs, strict=True)})
+        return out
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1):
+        """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled."""
+        self._require_compiled("evaluate")
+        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
+        x, y = self._prepare(x, y)
+        objective = self._objective(y)
+        start = time.perf_counter()
+        logs = self._program("evaluate", batch_size, objective=objective)(
+            self._params(), jnp.asarray(x), jnp.asarray(y))
+        result = self._logs_dict(jax.device_get(logs))
+        progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
+                        result)
+        values = list(result.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
+        """Model outputs for x, as a NumPy array."""
+        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
+        x, _ = self._prepare(x)
+        batch_size = min(batch_size, x.shape[0])
+        outputs = self._program("predict", batch_size)(self._params(), jnp.asarray(x))
+        return np.asarray(outputs)
+
+    def predict_classes(self, x, batch_size=32, verbose=0) -> np.ndarray:
+        """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0) -> np.ndarray:
+        """Keras 2: the predicted probabilities (the same as ``predict``)."""
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+    def _params(self) -> list:
+        return [layer.params for layer in self.layers]
+
+    def __repr__(self):
+        return f"<Sequential name={self.name!r} layers={[l.name for l in self.layers]}>"
+
+
+def _make_program(kind, batch_size, statics, objective, forward, tx):
+    if kind == "train":
+        (shuffle,) = statics
+        epoch = functools.partial(training.train_epoch, objective, tx, batch_size, shuffle)
+        return jax.jit(epoch, donate_argnums=0)
+    if kind == "evaluate":
+        return jax.jit(functools.partial(training.evaluate, objective, batch_size))
+    return jax.jit(functools.partial(training.predict, forward, batch_size))

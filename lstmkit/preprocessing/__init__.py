@@ -1,0 +1,5 @@
+"""Keras 2 path ``keras.preprocessing``."""
+
+from lstmkit.preprocessing import sequence
+
+__all__ = ["sequence"]

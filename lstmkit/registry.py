@@ -1,0 +1,33 @@
+"""Name -> function lookup shared by the activation, loss, metric, initializer and
+optimizer registries, so every unknown name fails the same way: listing the valid ones."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def lookup(kind: str, identifier: Any, table: Mapping[str, Any]) -> Any:
+    """Return ``table[identifier]`` for a string, or ``identifier`` itself for a callable.
+
+    Raises:
+        ValueError: an unknown name; the message lists the valid names.
+        TypeError: neither a string nor a callable.
+    """
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in table:
+            valid = ", ".join(sorted(table))
+            raise ValueError(f"Unknown {kind} {identifier!r}. Valid {kind} names: {valid}.")
+        return table[key]
+    if isinstance(identifier, Callable):
+        return identifier
+    raise TypeError(
+        f"Expected a {kind} name (str) or a callable, got {type(identifier).__name__}: "
+        f"{identifier!r}."
+    )
+
+
+def name_of(identifier: Any) -> str:
+    """The name a user-given registry entry is reported under (history keys, summaries)."""
+    if isinstance(identifier, str):
+        return identifier
+    return getattr(identifier, "__name__", type(identifier).__name__)

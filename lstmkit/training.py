@@ -1,0 +1,131 @@
+"""The compiled programs behind ``fit``, ``evaluate`` and ``predict``.
+
+Everything here is pure: a ``TrainState`` goes in and a new one comes out. One call of
+``train_epoch`` is one XLA program that shuffles, slices every batch, steps the optimizer
+(``lax.scan`` over batches) and evaluates the validation data, with no round trip to
+Python in between. The last partial batch is padded to full size with zero-weight rows,
+so its gradient is the mean over its real samples (as Keras computes it) and every epoch
+of a given data size runs the same compiled program.
+
+Logs are vectors ``[loss, *metrics]`` of sample-weighted epoch means, as Keras reports.
+"""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from jax import lax
+
+from lstmkit.metrics import Metric
+
+
+class TrainState(NamedTuple):
+    params: list  # one dict of arrays per layer
+    opt_state: Any
+    key: jax.Array
+
+
+class Objective(NamedTuple):
+    """What ``compile`` fixes: the model's forward pass, its loss and its metrics."""
+
+    forward: Callable  # (params, x, *, training, key) -> y_pred
+    loss: Callable  # (y_true, y_pred) -> per-sample values
+    metrics: tuple[Metric, ...]
+
+
+def per_sample(values: jax.Array, batch: int) -> jax.Array:
+    """Reduce a loss or metric's values to one number per sample, shape (B,)."""
+    if values.ndim == 0:
+        return jnp.broadcast_to(values, (batch,))
+    return values.reshape(batch, -1).mean(axis=1)
+
+
+def batch_sums(objective: Objective, y_true, y_pred, weights, loss_values=None):
+    """Weighted sums ``[loss, *metrics]`` over one batch (padding rows weigh 0)."""
+    batch = weights.shape[0]
+    if loss_values is None:
+        loss_values = per_sample(objective.loss(y_true, y_pred), batch)
+    columns = [loss_values] + [per_sample(m.fn(y_true, y_pred), batch) for m in objective.metrics]
+    return jnp.stack([jnp.sum(c * weights) for c in columns])
+
+
+def finalize(objective: Objective, sums: jax.Array, count) -> jax.Array:
+    """Epoch logs from accumulated sums: means, then each metric's ``finalize`` (rmse)."""
+    means = sums / count
+    finals = [means[0]] + [m.finalize(means[i + 1]) for i, m in enumerate(objective.metrics)]
+    return jnp.stack(finals)
+
+
+def batch_plan(n: int, batch_size: int, order: jax.Array | None = None):
+    """Sample indices (n_batches, B) and 0/1 weights marking real rows, last batch padded."""
+    n_batches = -(-n // batch_size)
+    pad = n_batches * batch_size - n
+    order = jnp.arange(n) if order is None else order
+    order = jnp.concatenate([order, jnp.zeros(pad, order.dtype)])
+    weights = (jnp.arange(n_batches * batch_size) < n).astype(jnp.float32)
+    return order.reshape(n_batches, batch_size), weights.reshape(n_batches, batch_size)
+
+
+def train_step(objective: Objective, tx: optax.GradientTransformation, state: TrainState,
+               x, y, weights, key):
+    """One optimizer step on one batch; returns the new state and the batch's log sums."""
+    def loss_fn(params):
+        y_pred = objective.forward(params, x, training=True, key=key)
+        values = per_sample(objective.loss(y, y_pred), weights.shape[0])
+        return jnp.sum(values * weights) / jnp.sum(weights), (values, y_pred)
+
+    (_, (values, y_pred)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
+    updates, opt_state = tx.update(grads, state.opt_state, state.params)
+    params = optax.apply_updates(state.params, updates)
+    sums = batch_sums(objective, y, y_pred, weights, loss_values=values)
+    return state._replace(params=params, opt_state=opt_state), sums
+
+
+def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState,
+                x, y, x_val=None, y_val=None):
+    """One epoch over (x, y) and, when given, an evaluation of (x_val, y_val).
+
+    Returns:
+        ``(state, logs, val_logs)``; ``val_logs`` is ``None`` without validation data.
+    """
+    key, k_order, k_steps = jax.random.split(state.key, 3)
+    n = x.shape[0]
+    order = jax.random.permutation(k_order, n) if shuffle else None
+    indices, weights = batch_plan(n, batch_size, order)
+    step_keys = jax.random.split(k_steps, indices.shape[0])
+
+    def body(carry, batch):
+        state, sums = carry
+        idx, w, k = batch
+        state, batch_total = train_step(objective, tx, state, x[idx], y[idx], w, k)
+        return (state, sums + batch_total), None
+
+    sums0 = jnp.zeros(1 + len(objective.metrics))
+    (state, sums), _ = lax.scan(body, (state._replace(key=key), sums0),
+                                (indices, weights, step_keys))
+    logs = finalize(objective, sums, n)
+    val_logs = None if x_val is None else evaluate(objective, batch_size, state.params,
+                                                   x_val, y_val)
+    return state, logs, val_logs
+
+
+def evaluate(objective: Objective, batch_size: int, params, x, y) -> jax.Array:
+    """Logs ``[loss, *metrics]`` over (x, y) in inference mode."""
+    indices, weights = batch_plan(x.shape[0], batch_size)
+
+    def body(sums, batch):
+        idx, w = batch
+        y_pred = objective.forward(params, x[idx], training=False, key=None)
+        return sums + batch_sums(objective, y[idx], y_pred, w), None
+
+    sums, _ = lax.scan(body, jnp.zeros(1 + len(objective.metrics)), (indices, weights))
+    return finalize(objective, sums, x.shape[0])
+
+
+def predict(forward: Callable, batch_size: int, params, x) -> jax.Array:
+    """Model outputs for every sample of x, computed batch by batch."""
+    indices, _ = batch_plan(x.shape[0], batch_size)
+    outputs = lax.map(lambda idx: forward(params, x[idx], training=False, key=None), indices)
+    return outputs.reshape(-1, *outputs.shape[2:])[: x.shape[0]]  # (n_batches * B, ...)
