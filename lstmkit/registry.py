@@ -1,8 +1,14 @@
 """Name -> function lookup shared by the activation, loss, metric, initializer and
 optimizer registries, so every unknown name fails the same way: listing the valid ones."""
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
+
+
+def snake_case(name: str) -> str:
+    """``'LSTM'`` -> ``'lstm'``, ``'GlorotUniform'`` -> ``'glorot_uniform'``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def lookup(kind: str, identifier: Any, table: Mapping[str, Any]) -> Any:
