@@ -183,9 +183,11 @@ class Sequential:
     # ----- data checks -----------------------------------------------------------------
     def _prepare(self, x, y=None, names=("x", "y")):
         """Validated float32 arrays; builds the model from x if needed (only if x is valid)."""
+        if not self.layers:
+            raise ValueError("The model has no layers; add some with model.add(...) first.")
         x = validation.as_numeric_array(names[0], x)
         input_shape = self.input_shape or self.layers[0].batch_input_shape or (
-            (None, *x.shape[1:]))
+            self._shape_from_data(x))
         validation.check_input(x, input_shape, self.layers[0].name)
         if y is not None:
             y = validation.as_numeric_array(names[1], y)
@@ -195,6 +197,14 @@ class Sequential:
         if not self.built:
             self.build(input_shape)
         return x, y
+
+    def _shape_from_data(self, x):
+        """The input shape to build an unbuilt model for x: (None, *x.shape[1:]), or only
+        the rank the first layer needs when x has the wrong rank (so the check explains)."""
+        ndim = self.layers[0].input_ndim
+        if ndim is not None and x.ndim != ndim:
+            return (None,) * ndim
+        return (None, *x.shape[1:])
 
     def _hold_out(self, x, y, validation_split, validation_data):
         """Training and validation arrays: ``validation_data``, or the last fraction of x."""
