@@ -100,7 +100,8 @@ class Sequential:
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"No layer named {name!r}; layers: {[l.name for l in self.layers]}.")
+        names = [layer.name for layer in self.layers]
+        raise ValueError(f"No layer named {name!r}; the layers are {names}.")
 
     def get_weights(self) -> list[np.ndarray]:
         """All weights, layer by layer, in Keras's order and shapes."""
@@ -264,8 +265,8 @@ class Sequential:
         """The state training starts from; params are copied so the layers' arrays survive
         buffer donation even if training is interrupted."""
         params = jax.tree.map(jnp.copy, [layer.params for layer in self.layers])
-        if self._opt_state is None:
-            self._opt_state = self._tx.init(params)
+        if self._opt_state is None:  # copied: a donated state must not repeat a buffer
+            self._opt_state = jax.tree.map(jnp.copy, self._tx.init(params))
         if self._key is None:
             self._key = rng.next_key()
         return training.TrainState(params, self._opt_state, self._key)
@@ -322,7 +323,7 @@ class Sequential:
         return [layer.params for layer in self.layers]
 
     def __repr__(self):
-        return f"<Sequential name={self.name!r} layers={[l.name for l in self.layers]}>"
+        return f"<Sequential name={self.name!r} layers={[layer.name for layer in self.layers]}>"
 
 
 def _make_program(kind, batch_size, statics, objective, forward, tx):

@@ -6,9 +6,10 @@ are Keras's. Gradient clipping follows Keras: ``clipnorm`` clips each weight's g
 its own norm, ``global_clipnorm`` all of them together, ``clipvalue`` element-wise.
 Keras 2's ``lr`` and ``decay`` (``lr / (1 + decay * step)``) are accepted.
 
-One difference in the last digits: optax's Adam adds epsilon to the bias-corrected
-``sqrt(v_hat)``; Keras adds it to the uncorrected ``sqrt(v)``. With the default 1e-7 the
-weights agree to about 1e-6 after training steps.
+Adam matches Keras exactly: Keras adds epsilon to the uncorrected ``sqrt(v)``, which is
+optax's bias-corrected form with epsilon ``eps / sqrt(1 - beta_2**t)`` at step ``t``, given
+to ``optax.scale_by_adam`` as a schedule. ``amsgrad=True`` and ``Nadam`` are optax's
+versions (Keras's differ in how they correct for bias and schedule Nadam's momentum).
 """
 
 import jax
@@ -93,8 +94,14 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 
     def core(self, learning_rate):
-        make = optax.amsgrad if self.amsgrad else optax.adam
-        return make(learning_rate, b1=self.beta_1, b2=self.beta_2, eps=self.epsilon)
+        if self.amsgrad:
+            return optax.amsgrad(learning_rate, b1=self.beta_1, b2=self.beta_2,
+                                 eps=self.epsilon)
+        eps, b2 = self.epsilon, self.beta_2
+        keras_eps = lambda count: eps / jnp.sqrt(1.0 - b2 ** (count + 1))  # noqa: E731
+        scale = optax.inject_hyperparams(optax.scale_by_adam)(
+            b1=self.beta_1, b2=b2, eps=keras_eps)
+        return optax.chain(scale, optax.scale_by_learning_rate(learning_rate))
 
 
 class RMSprop(Optimizer):

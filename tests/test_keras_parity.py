@@ -17,6 +17,9 @@ import pytest  # noqa: E402
 import lstmkit  # noqa: E402
 from lstmkit import initializers as lk_init  # noqa: E402
 
+# Keras's own variables trip NumPy 2's copy-keyword deprecation on every get_weights().
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras")
+
 T, F = 7, 3  # timesteps, features of the forward-parity inputs
 ATOL = 1e-5
 
@@ -168,7 +171,7 @@ def test_summary_total_params(capsys):
     lk = lstmkit.models.Sequential([lstmkit.layers.LSTM(10, input_shape=(5, 1)),
                                     lstmkit.layers.Dense(1)])
     km = keras_model([keras.layers.LSTM(10), keras.layers.Dense(1)], 5, 1)
-    assert [l.count_params() for l in lk.layers] == [480, 11]
+    assert [layer.count_params() for layer in lk.layers] == [480, 11]
     assert lk.count_params() == km.count_params() == 491
     lk.summary()
     assert "Total params: 491" in capsys.readouterr().out

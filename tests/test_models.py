@@ -197,7 +197,6 @@ def test_summary_matches_keras_counts(capsys):
 
 
 def test_unit_forget_bias():
-    bias = LSTM(4, input_shape=(3, 2)).params if False else None  # noqa: F841
     model = Sequential([LSTM(4, input_shape=(3, 2))])
     bias = model.layers[0].get_weights()[2]
     np.testing.assert_array_equal(bias, [0] * 4 + [1] * 4 + [0] * 8)

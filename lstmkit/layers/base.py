@@ -113,7 +113,7 @@ class Layer:
         raise NotImplementedError
 
     def get_weights(self) -> list[np.ndarray]:
-        """Weights as NumPy arrays, in Keras's order (``kernel``, ``recurrent_kernel``, ``bias``)."""
+        """Weights as NumPy arrays in Keras's order (kernel, recurrent_kernel, bias)."""
         if not self.built:
             return []
         return [np.asarray(self.params[n]) for n in self.weight_names if n in self.params]
