@@ -7,7 +7,6 @@ import math
 import time
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from lstmkit import losses, optimizers, progress, rng, training, validation
@@ -241,9 +240,7 @@ class Sequential:
         run_epoch = self._program("train", batch_size, bool(shuffle), objective=objective)
         steps = -(-x.shape[0] // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
-        x, y = jnp.asarray(x), jnp.asarray(y)
-        if x_val is not None:
-            x_val, y_val = jnp.asarray(x_val), jnp.asarray(y_val)
+        x, y, x_val, y_val = jax.device_put((x, y, x_val, y_val))
         state = self._train_state()
         pending = []
         try:
@@ -262,14 +259,14 @@ class Sequential:
         return history
 
     def _train_state(self) -> training.TrainState:
-        """The state training starts from; params are copied so the layers' arrays survive
-        buffer donation even if training is interrupted."""
-        params = jax.tree.map(jnp.copy, [layer.params for layer in self.layers])
-        if self._opt_state is None:  # copied: a donated state must not repeat a buffer
-            self._opt_state = jax.tree.map(jnp.copy, self._tx.init(params))
+        """The state training starts from, with its own copy of the weights, so the layers'
+        arrays survive buffer donation even if training is interrupted."""
         if self._key is None:
             self._key = rng.next_key()
-        return training.TrainState(params, self._opt_state, self._key)
+        start = self._program("start", 0)
+        params, opt_state = start(self._params(), self._opt_state)
+        self._opt_state = opt_state
+        return training.TrainState(params, opt_state, self._key)
 
     def _store(self, state: training.TrainState) -> None:
         if any(leaf.is_deleted() for leaf in jax.tree.leaves(state.params)):
@@ -293,7 +290,7 @@ class Sequential:
         objective = self._objective(y)
         start = time.perf_counter()
         logs = self._program("evaluate", batch_size, objective=objective)(
-            self._params(), jnp.asarray(x), jnp.asarray(y))
+            self._params(), *jax.device_put((x, y)))
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
                         result)
@@ -305,7 +302,7 @@ class Sequential:
         batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
         x, _ = self._prepare(x)
         batch_size = min(batch_size, x.shape[0])
-        outputs = self._program("predict", batch_size)(self._params(), jnp.asarray(x))
+        outputs = self._program("predict", batch_size)(self._params(), jax.device_put(x))
         return np.asarray(outputs)
 
     def predict_classes(self, x, batch_size=32, verbose=0) -> np.ndarray:
@@ -327,6 +324,8 @@ class Sequential:
 
 
 def _make_program(kind, batch_size, statics, objective, forward, tx):
+    if kind == "start":
+        return jax.jit(functools.partial(training.start_state, tx))
     if kind == "train":
         (shuffle,) = statics
         epoch = functools.partial(training.train_epoch, objective, tx, batch_size, shuffle)

@@ -68,6 +68,14 @@ def batch_plan(n: int, batch_size: int, order: jax.Array | None = None):
     return order.reshape(n_batches, batch_size), weights.reshape(n_batches, batch_size)
 
 
+def start_state(tx: optax.GradientTransformation, params, opt_state=None):
+    """Fresh copies of the weights (training donates them) and the optimizer state,
+    initialized when there is none yet."""
+    params = jax.tree.map(jnp.copy, params)
+    opt_state = tx.init(params) if opt_state is None else jax.tree.map(jnp.copy, opt_state)
+    return params, opt_state
+
+
 def train_step(objective: Objective, tx: optax.GradientTransformation, state: TrainState,
                x, y, weights, key):
     """One optimizer step on one batch; returns the new state and the batch's log sums."""

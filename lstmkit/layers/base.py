@@ -88,7 +88,9 @@ class Layer:
         """Create the weights for ``input_shape`` (batch axis first); return the output shape."""
         input_shape = tuple(input_shape)
         self.check_input_shape(input_shape)
-        self.params = self.init(rng.next_key() if key is None else key, input_shape)
+        key = rng.next_key() if key is None else key
+        # One compiled program per layer rather than one per initializer operation.
+        self.params = jax.jit(self.init, static_argnums=1)(key, input_shape)
         self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
         return self.output_shape
 
