@@ -192,7 +192,7 @@ def main(verbose=2):
 
     figures = {"model1_acc": model1_acc, "model2_acc": model2_acc, "model3_acc": model3_acc}
     for name, value in figures.items():
-        print("%s: %.2f%% (seed: %.2f%%)" % (name, value * 100, SEED_ACCURACY[name] * 100))
+        print(f"{name}: {value:.2%} (seed: {SEED_ACCURACY[name]:.2%})")
     return figures
 
 
