@@ -261,3 +261,19 @@ def test_verbose_output(capsys, verbose, expected):
 def test_predict_returns_numpy():
     out = regression_model().predict(X.tolist())
     assert isinstance(out, np.ndarray) and out.shape == (10, 1) and out.dtype == np.float32
+
+
+def test_jit_and_eager_training_agree():
+    def run():
+        model = regression_model(seed=5, metrics=["mae"])
+        history = model.fit(X, Y, epochs=1, batch_size=4, validation_split=0.2, verbose=0)
+        return model.get_weights(), history.history, model.predict(X)
+
+    jitted = run()
+    with jax.disable_jit():
+        eager = run()
+    for a, b in zip(jitted[0], eager[0], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    for key in jitted[1]:
+        np.testing.assert_allclose(jitted[1][key], eager[1][key], rtol=1e-5)
+    np.testing.assert_allclose(jitted[2], eager[2], atol=1e-6)
