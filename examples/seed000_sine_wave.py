@@ -11,11 +11,10 @@ Published figure: test MSE 6.0673873664723943e-06. The seed's ``sklearn``
 
 20 epochs of 28 batches do not fully converge, so the test MSE depends on the random
 initialization. Measured over ``set_random_seed(0..19)``: 1.2e-05 to 2.7e-04, median
-about 5e-05, 14 of 20 seeds below 1e-4 (seed 7 gives 1.5e-04).
-Keras 3 (JAX backend)
+about 5e-05, 14 of 20 seeds below 1e-4 (seed 7 gives 1.5e-04). Keras 3 (JAX backend)
 over seeds 0..13 of ``keras.utils.set_random_seed``: 9.3e-06 to 6.9e-04, median about
-1.5e-04, 6 of 14 below 1e-4. The seed's 6.07e-06 is at the lucky end of both. This script uses seed 0
-(test MSE 2.7e-05).
+1.5e-04, 6 of 14 below 1e-4. The seed's 6.07e-06 is at the lucky end of both. This
+script uses seed 0 (test MSE 2.7e-05).
 
 Run: ``python examples/seed000_sine_wave.py``
 """
