@@ -12,7 +12,7 @@ import numpy as np
 from lstmkit import losses, optimizers, progress, rng, training, validation
 from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
-from lstmkit.layers.base import Layer, _unique_name
+from lstmkit.layers.base import Layer, unique_name
 from lstmkit.registry import name_of
 from lstmkit.summary import summary_table
 
@@ -35,7 +35,7 @@ class Sequential:
     """
 
     def __init__(self, layers=None, name=None):
-        self.name = name or _unique_name("Sequential")
+        self.name = name or unique_name("Sequential")
         self.layers: list[Layer] = []
         self.optimizer = self.loss = None
         self.metrics: list = []

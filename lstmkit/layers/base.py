@@ -20,7 +20,7 @@ Shape = tuple[int | None, ...]
 _name_counts: Counter = Counter()
 
 
-def _unique_name(cls_name: str) -> str:
+def unique_name(cls_name: str) -> str:
     """Keras 3 naming: ``lstm``, ``lstm_1``, ``lstm_2``, ... per layer type."""
     base = snake_case(cls_name)
     n = _name_counts[base]
@@ -61,7 +61,7 @@ class Layer:
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
                  input_dim=None, batch_size=None):
-        self.name = name or _unique_name(type(self).__name__)
+        self.name = name or unique_name(type(self).__name__)
         self.batch_input_shape = self._declared_shape(
             input_shape, batch_input_shape, input_dim, batch_size)
         self.input_shape: Shape | None = None
