@@ -24,7 +24,7 @@ def as_numeric_array(name: str, value) -> np.ndarray:
         raise ValueError(
             f"{name} contains NaN or inf, first at index {where} ({array[where]}). Drop or "
             f"fill the missing values before training.")
-    return array.astype(np.float32)
+    return array.astype(np.float32, copy=False)
 
 
 def check_same_length(x: np.ndarray, y: np.ndarray) -> None:
