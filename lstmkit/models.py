@@ -302,8 +302,11 @@ class Sequential:
         batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
         x, _ = self._prepare(x)
         batch_size = min(batch_size, x.shape[0])
+        start = time.perf_counter()
         outputs = self._program("predict", batch_size)(self._params(), jax.device_put(x))
-        return np.asarray(outputs)
+        outputs = np.asarray(outputs)
+        progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})
+        return outputs
 
     def predict_classes(self, x, batch_size=32, verbose=0) -> np.ndarray:
         """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""

@@ -277,3 +277,11 @@ def test_jit_and_eager_training_agree():
     for key in jitted[1]:
         np.testing.assert_allclose(jitted[1][key], eager[1][key], rtol=1e-5)
     np.testing.assert_allclose(jitted[2], eager[2], atol=1e-6)
+
+
+def test_predict_verbose(capsys):
+    model = regression_model()
+    model.predict(X, batch_size=4)
+    assert capsys.readouterr().out == ""
+    model.predict(X, batch_size=4, verbose=1)
+    assert __import__("re").match(r"3/3 \[=+\] - \d+s \d+[mu]s/step\n$", capsys.readouterr().out)
