@@ -5,6 +5,7 @@ compiled programs of ``lstmkit.training`` (cached per input signature)."""
 import functools
 import math
 import time
+import warnings
 
 import jax
 import numpy as np
@@ -17,12 +18,18 @@ from lstmkit.registry import name_of
 from lstmkit.summary import summary_table
 
 
-def sequential_forward(layers, params, x, *, training: bool, key):
-    """Apply ``layers`` in order: x (B, ...) -> y_pred (B, ...). Pure."""
+def sequential_forward(layers, params, states, x, *, training: bool, key):
+    """Apply ``layers`` in order: x (B, ...) -> (y_pred (B, ...), new states). Pure.
+
+    ``states`` holds a stateful layer's carry, ``None`` for every other layer (which then
+    starts from zeros and hands back ``None``).
+    """
     keys = [None] * len(layers) if key is None else list(jax.random.split(key, len(layers)))
-    for layer, p, k in zip(layers, params, keys, strict=True):
-        x, _ = layer.apply(p, x, None, training=training, key=k)
-    return x
+    new_states = []
+    for layer, p, s, k in zip(layers, params, states, keys, strict=True):
+        x, s = layer.apply(p, x, s, training=training, key=k)
+        new_states.append(s if layer.stateful else None)
+    return x, new_states
 
 
 class Sequential:
@@ -41,6 +48,7 @@ class Sequential:
         self.metrics: list = []
         self._opt_state = self._key = self._tx = None
         self._programs: dict = {}
+        self._warned_shuffle = False
         for layer in layers or []:
             self.add(layer)
 
@@ -119,6 +127,16 @@ class Sequential:
             layer.set_weights(weights[start:start + count])
             start += count
         self._opt_state = None
+
+    @property
+    def stateful(self) -> bool:
+        return any(layer.stateful for layer in self.layers)
+
+    def reset_states(self) -> None:
+        """Zero the states of every stateful layer (Keras 2's ``model.reset_states``)."""
+        for layer in self.layers:
+            if layer.stateful:
+                layer.reset_states()
 
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
@@ -231,11 +249,14 @@ class Sequential:
         ``fit`` again continues from the current weights and optimizer state.
         """
         self._require_compiled("fit")
-        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
         validation.check_epochs(epochs, initial_epoch)
         split = validation.check_validation_split(validation_split)
         x, y = self._prepare(x, y)
         (x, y), (x_val, y_val) = self._hold_out(x, y, split, validation_data)
+        batch_size = self._batch_size(batch_size, x.shape[0], "fit")
+        if x_val is not None:
+            self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
+        self._warn_if_shuffling(shuffle)
         objective = self._objective(y)
         run_epoch = self._program("train", batch_size, bool(shuffle), objective=objective)
         steps = -(-x.shape[0] // batch_size)
@@ -264,16 +285,22 @@ class Sequential:
         if self._key is None:
             self._key = rng.next_key()
         start = self._program("start", 0)
-        params, opt_state = start(self._params(), self._opt_state)
+        params, states, opt_state = start(self._params(), self._states(), self._opt_state)
         self._opt_state = opt_state
-        return training.TrainState(params, opt_state, self._key)
+        return training.TrainState(params, opt_state, self._key, states)
 
     def _store(self, state: training.TrainState) -> None:
         if any(leaf.is_deleted() for leaf in jax.tree.leaves(state.params)):
             return  # interrupted inside a call: keep the weights from before this fit
         for layer, params in zip(self.layers, state.params, strict=True):
             layer.params = params
+        self._store_states(state.states)
         self._opt_state, self._key = state.opt_state, state.key
+
+    def _store_states(self, states) -> None:
+        for layer, carry in zip(self.layers, states, strict=True):
+            if layer.stateful:
+                layer.states = carry
 
     def _logs_dict(self, logs, val_logs=None) -> dict[str, float]:
         out = {name: float(v) for name, v in zip(self.metrics_names, logs, strict=True)}
@@ -285,12 +312,13 @@ class Sequential:
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1):
         """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled."""
         self._require_compiled("evaluate")
-        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
         x, y = self._prepare(x, y)
+        batch_size = self._batch_size(batch_size, x.shape[0], "evaluate")
         objective = self._objective(y)
         start = time.perf_counter()
-        logs = self._program("evaluate", batch_size, objective=objective)(
-            self._params(), *jax.device_put((x, y)))
+        logs, states = self._program("evaluate", batch_size, objective=objective)(
+            self._params(), self._states(), *jax.device_put((x, y)))
+        self._store_states(states)
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
                         result)
@@ -299,11 +327,12 @@ class Sequential:
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Model outputs for x, as a NumPy array."""
-        batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
         x, _ = self._prepare(x)
-        batch_size = min(batch_size, x.shape[0])
+        batch_size = self._batch_size(batch_size, x.shape[0], "predict")
         start = time.perf_counter()
-        outputs = self._program("predict", batch_size)(self._params(), jax.device_put(x))
+        outputs, states = self._program("predict", batch_size)(
+            self._params(), self._states(), jax.device_put(x))
+        self._store_states(states)
         outputs = np.asarray(outputs)
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})
         return outputs
@@ -322,8 +351,44 @@ class Sequential:
     def _params(self) -> list:
         return [layer.params for layer in self.layers]
 
+    def _states(self) -> list:
+        return [layer.states if layer.stateful else None for layer in self.layers]
+
+    def _batch_size(self, batch_size, n: int, method: str) -> int:
+        """The batch size to use for n samples. A stateful model's is fixed: n must be a
+        multiple of it, and another explicit batch_size is an error."""
+        if not self.stateful:
+            batch_size = validation.check_batch_size(32 if batch_size is None else batch_size)
+            return batch_size if method.startswith("fit") else min(batch_size, n)
+        fixed = self.input_shape[0]
+        if batch_size is not None and batch_size != fixed:
+            raise ValueError(
+                f"{method}: this stateful model has the fixed batch size {fixed} (from "
+                f"batch_input_shape), got batch_size={batch_size}. Leave batch_size out, or "
+                f"rebuild the model with batch size {batch_size}.")
+        if n % fixed:
+            raise ValueError(
+                f"{method}: a stateful model needs a sample count divisible by its batch size "
+                f"{fixed}, got {n} samples. Drop {n % fixed} samples, or use a batch size "
+                f"that divides {n}: {_divisors_near(n, fixed)}.")
+        return fixed
+
+    def _warn_if_shuffling(self, shuffle) -> None:
+        if shuffle and self.stateful and not self._warned_shuffle:
+            self._warned_shuffle = True
+            warnings.warn(
+                "fit(shuffle=True) on a stateful model: shuffling breaks the order of the "
+                "samples that the carried state relies on. Pass shuffle=False.",
+                UserWarning, stacklevel=3)
+
     def __repr__(self):
         return f"<Sequential name={self.name!r} layers={[layer.name for layer in self.layers]}>"
+
+
+def _divisors_near(n: int, batch: int, count: int = 4) -> list[int]:
+    """The divisors of n closest to batch (suggestions for a stateful batch size)."""
+    divisors = [d for d in range(1, n + 1) if n % d == 0]
+    return sorted(sorted(divisors, key=lambda d: (abs(d - batch), d))[:count])
 
 
 def _make_program(kind, batch_size, statics, objective, forward, tx):

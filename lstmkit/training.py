@@ -8,6 +8,10 @@ so its gradient is the mean over its real samples (as Keras computes it) and eve
 of a given data size runs the same compiled program.
 
 Logs are vectors ``[loss, *metrics]`` of sample-weighted epoch means, as Keras reports.
+
+``states`` is one entry per layer: the ``(h, c)`` of a stateful layer, ``None`` for the
+others. It is carried from batch to batch inside the programs (gradients do not cross
+batch boundaries: states enter each step as data, not as parameters) and handed back.
 """
 
 from collections.abc import Callable
@@ -25,12 +29,13 @@ class TrainState(NamedTuple):
     params: list  # one dict of arrays per layer
     opt_state: Any
     key: jax.Array
+    states: list  # per layer: a stateful layer's carry, else None
 
 
 class Objective(NamedTuple):
     """What ``compile`` fixes: the model's forward pass, its loss and its metrics."""
 
-    forward: Callable  # (params, x, *, training, key) -> y_pred
+    forward: Callable  # (params, states, x, *, training, key) -> (y_pred, states)
     loss: Callable  # (y_true, y_pred) -> per-sample values
     metrics: tuple[Metric, ...]
 
@@ -68,27 +73,28 @@ def batch_plan(n: int, batch_size: int, order: jax.Array | None = None):
     return order.reshape(n_batches, batch_size), weights.reshape(n_batches, batch_size)
 
 
-def start_state(tx: optax.GradientTransformation, params, opt_state=None):
-    """Fresh copies of the weights (training donates them) and the optimizer state,
-    initialized when there is none yet."""
-    params = jax.tree.map(jnp.copy, params)
+def start_state(tx: optax.GradientTransformation, params, states, opt_state=None):
+    """Fresh copies of the weights, layer states and optimizer state (training donates
+    them), the optimizer state initialized when there is none yet."""
+    params, states = jax.tree.map(jnp.copy, (params, states))
     opt_state = tx.init(params) if opt_state is None else jax.tree.map(jnp.copy, opt_state)
-    return params, opt_state
+    return params, states, opt_state
 
 
 def train_step(objective: Objective, tx: optax.GradientTransformation, state: TrainState,
                x, y, weights, key):
     """One optimizer step on one batch; returns the new state and the batch's log sums."""
     def loss_fn(params):
-        y_pred = objective.forward(params, x, training=True, key=key)
+        y_pred, states = objective.forward(params, state.states, x, training=True, key=key)
         values = per_sample(objective.loss(y, y_pred), weights.shape[0])
-        return jnp.sum(values * weights) / jnp.sum(weights), (values, y_pred)
+        return jnp.sum(values * weights) / jnp.sum(weights), (values, y_pred, states)
 
-    (_, (values, y_pred)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
+    (_, (values, y_pred, states)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+        state.params)
     updates, opt_state = tx.update(grads, state.opt_state, state.params)
     params = optax.apply_updates(state.params, updates)
     sums = batch_sums(objective, y, y_pred, weights, loss_values=values)
-    return state._replace(params=params, opt_state=opt_state), sums
+    return state._replace(params=params, opt_state=opt_state, states=states), sums
 
 
 def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState,
@@ -114,26 +120,34 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
     (state, sums), _ = lax.scan(body, (state._replace(key=key), sums0),
                                 (indices, weights, step_keys))
     logs = finalize(objective, sums, n)
-    val_logs = None if x_val is None else evaluate(objective, batch_size, state.params,
-                                                   x_val, y_val)
+    val_logs = None  # validation starts from the training states and leaves them as they are
+    if x_val is not None:
+        val_logs, _ = evaluate(objective, batch_size, state.params, state.states, x_val, y_val)
     return state, logs, val_logs
 
 
-def evaluate(objective: Objective, batch_size: int, params, x, y) -> jax.Array:
-    """Logs ``[loss, *metrics]`` over (x, y) in inference mode."""
+def evaluate(objective: Objective, batch_size: int, params, states, x, y):
+    """Logs ``[loss, *metrics]`` over (x, y) in inference mode, and the final states."""
     indices, weights = batch_plan(x.shape[0], batch_size)
 
-    def body(sums, batch):
+    def body(carry, batch):
+        sums, states = carry
         idx, w = batch
-        y_pred = objective.forward(params, x[idx], training=False, key=None)
-        return sums + batch_sums(objective, y[idx], y_pred, w), None
+        y_pred, states = objective.forward(params, states, x[idx], training=False, key=None)
+        return (sums + batch_sums(objective, y[idx], y_pred, w), states), None
 
-    sums, _ = lax.scan(body, jnp.zeros(1 + len(objective.metrics)), (indices, weights))
-    return finalize(objective, sums, x.shape[0])
+    sums0 = jnp.zeros(1 + len(objective.metrics))
+    (sums, states), _ = lax.scan(body, (sums0, states), (indices, weights))
+    return finalize(objective, sums, x.shape[0]), states
 
 
-def predict(forward: Callable, batch_size: int, params, x) -> jax.Array:
-    """Model outputs for every sample of x, computed batch by batch."""
+def predict(forward: Callable, batch_size: int, params, states, x):
+    """Model outputs for every sample of x, computed batch by batch, and the final states."""
     indices, _ = batch_plan(x.shape[0], batch_size)
-    outputs = lax.map(lambda idx: forward(params, x[idx], training=False, key=None), indices)
-    return outputs.reshape(-1, *outputs.shape[2:])[: x.shape[0]]  # (n_batches * B, ...)
+
+    def body(states, idx):
+        y, states = forward(params, states, x[idx], training=False, key=None)
+        return states, y
+
+    states, outputs = lax.scan(body, states, indices)
+    return outputs.reshape(-1, *outputs.shape[2:])[: x.shape[0]], states  # (n_batches*B, ...)

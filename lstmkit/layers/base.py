@@ -13,7 +13,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from lstmkit import rng
+from lstmkit import rng, validation
 from lstmkit.registry import snake_case
 
 Shape = tuple[int | None, ...]
@@ -58,6 +58,7 @@ class Layer:
 
     weight_names: tuple[str, ...] = ()
     input_ndim: int | None = None  # the rank of x this layer requires, batch axis included
+    stateful = False  # True when the layer keeps its state between calls (``self.states``)
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
                  input_dim=None, batch_size=None):
@@ -113,6 +114,29 @@ class Layer:
     def apply(self, params, x, state=None, *, training=False, key=None):
         """Pure forward pass: ``(params, x, state) -> (y, state)``."""
         raise NotImplementedError
+
+    def __call__(self, x, initial_state=None, training=False):
+        """Apply the layer to an array, building it on first use; returns NumPy arrays."""
+        x = validation.as_numeric_array("x", x)
+        if not self.built:
+            self.build((x.shape[0] if self.stateful else None, *x.shape[1:]))
+        validation.check_input(x, self.input_shape, self.name)
+        state = self.call_state(initial_state, x.shape[0])
+        key = rng.next_key() if training else None
+        y, state = self.apply(self.params, jax.numpy.asarray(x), state, training=training,
+                              key=key)
+        return self.call_outputs(y, state)
+
+    def call_state(self, initial_state, batch_size: int):
+        """The state a direct call starts from (``None`` for layers without one)."""
+        if initial_state is not None:
+            raise ValueError(f"Layer {self.name!r} ({type(self).__name__}) takes no "
+                             "initial_state.")
+        return None
+
+    def call_outputs(self, y, state):
+        """What a direct call returns."""
+        return np.asarray(y)
 
     def get_weights(self) -> list[np.ndarray]:
         """Weights as NumPy arrays in Keras's order (kernel, recurrent_kernel, bias)."""

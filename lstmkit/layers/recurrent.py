@@ -4,6 +4,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lstmkit import activations, initializers
 from lstmkit.cells import LSTMCarry, lstm_cell, run_over_time
@@ -21,7 +22,12 @@ class LSTM(Layer):
 
     Output: (batch, units), or (batch, timesteps, units) with ``return_sequences``.
     With ``go_backwards`` the input is read last step first and sequences are returned in
-    that reading order, as Keras does.
+    that reading order, as Keras does. Called on an array with ``return_state=True`` the
+    layer returns ``[output, h, c]``.
+
+    With ``stateful=True`` (which needs a fixed batch size: ``batch_input_shape`` or
+    ``batch_size``) the final ``(h, c)`` of sample ``i`` of one batch is the initial state
+    of sample ``i`` of the next batch, and of the next call, until ``reset_states()``.
     """
 
     weight_names = ("kernel", "recurrent_kernel", "bias")
@@ -30,7 +36,8 @@ class LSTM(Layer):
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", unit_forget_bias=True, return_sequences=False,
-                 go_backwards=False, dropout=0.0, recurrent_dropout=0.0, **kwargs):
+                 return_state=False, go_backwards=False, stateful=False, dropout=0.0,
+                 recurrent_dropout=0.0, **kwargs):
         super().__init__(**kwargs)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
@@ -41,12 +48,26 @@ class LSTM(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = unit_forget_bias
         self.return_sequences = return_sequences
+        self.return_state = return_state
         self.go_backwards = go_backwards
+        self.stateful = stateful
+        self.states: LSTMCarry | None = None
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
 
+    def build(self, input_shape, key=None):
+        output_shape = super().build(input_shape, key)
+        if self.stateful:
+            self.reset_states()
+        return output_shape
+
     def check_input_shape(self, input_shape):
         super().check_input_shape(input_shape)
+        if self.stateful and input_shape[0] is None:
+            raise ValueError(
+                f"Layer {self.name!r} is stateful, so it needs a fixed batch size: give the "
+                f"first layer batch_input_shape=(batch, timesteps, features), or "
+                f"input_shape=(timesteps, features) with batch_size=batch.")
         if input_shape[-1] is None:
             raise ValueError(
                 f"Layer {self.name!r} (LSTM) needs a known feature count, got "
@@ -77,6 +98,43 @@ class LSTM(Layer):
         if self.return_sequences:
             return (batch, timesteps, self.units)
         return (batch, self.units)
+
+    def reset_states(self, states=None) -> None:
+        """Set a stateful layer's ``(h, c)`` to zeros, or to ``states=[h, c]`` (batch, units)."""
+        if not self.stateful:
+            raise ValueError(f"Layer {self.name!r} is not stateful (give stateful=True); it "
+                             "starts every batch from zeros and has no states to reset.")
+        if not self.built:
+            raise ValueError(f"Layer {self.name!r} is not built yet, so it has no states.")
+        batch = self.input_shape[0]
+        self.states = (self.zero_state(batch) if states is None
+                       else self._checked_states(states, batch))
+
+    reset_state = reset_states
+
+    def _checked_states(self, states, batch: int) -> LSTMCarry:
+        """``[h, c]`` as float32 arrays of shape (batch, units), or a clear error."""
+        if not isinstance(states, list | tuple) or len(states) != 2:
+            raise ValueError(f"Layer {self.name!r}: states must be a list [h, c], got "
+                             f"{type(states).__name__}.")
+        arrays = [np.asarray(s, dtype=np.float32) for s in states]
+        for name, a in zip("hc", arrays, strict=True):
+            if a.shape != (batch, self.units):
+                raise ValueError(f"Layer {self.name!r}: state {name} must have shape "
+                                 f"{(batch, self.units)} (batch, units), got {a.shape}.")
+        return LSTMCarry(*(jnp.asarray(a) for a in arrays))
+
+    def call_state(self, initial_state, batch_size):
+        if initial_state is not None:
+            return self._checked_states(initial_state, batch_size)
+        return self.states if self.stateful else None
+
+    def call_outputs(self, y, state):
+        if self.stateful:
+            self.states = state
+        if self.return_state:
+            return [np.asarray(y), np.asarray(state.h), np.asarray(state.c)]
+        return np.asarray(y)
 
     def zero_state(self, batch_size: int) -> LSTMCarry:
         zeros = jnp.zeros((batch_size, self.units), jnp.float32)
