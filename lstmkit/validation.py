@@ -7,23 +7,34 @@ from numbers import Integral, Real
 import numpy as np
 
 
-def as_numeric_array(name: str, value) -> np.ndarray:
-    """``value`` as a float32 array; refuses non-numeric data, empty data, NaN and inf."""
-    if value is None:
-        raise ValueError(f"{name} is required, got None.")
+def numeric(name: str, value) -> np.ndarray:
+    """``value`` as an array, refusing text, objects and other non-numeric data."""
     array = np.asarray(value)
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
                                      or array.dtype == bool):
         raise TypeError(
             f"{name} must be numeric, got an array of dtype {array.dtype}. Convert text or "
             f"categories to numbers first (for example with lstmkit.utils.to_categorical).")
-    if array.ndim == 0 or array.shape[0] == 0:
-        raise ValueError(f"{name} has no samples (shape {array.shape}); pass at least one.")
+    return array
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """Refuse NaN and inf, saying where the first one is."""
     if not np.all(np.isfinite(array)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise ValueError(
             f"{name} contains NaN or inf, first at index {where} ({array[where]}). Drop or "
-            f"fill the missing values before training.")
+            f"fill the missing values first.")
+
+
+def as_numeric_array(name: str, value) -> np.ndarray:
+    """``value`` as a float32 array; refuses non-numeric data, empty data, NaN and inf."""
+    if value is None:
+        raise ValueError(f"{name} is required, got None.")
+    array = numeric(name, value)
+    if array.ndim == 0 or array.shape[0] == 0:
+        raise ValueError(f"{name} has no samples (shape {array.shape}); pass at least one.")
+    check_finite(name, array)
     return array.astype(np.float32, copy=False)
 
 

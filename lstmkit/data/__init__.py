@@ -1,5 +1,23 @@
 """Data preparation for sequence models."""
 
 from lstmkit.data.encoding import pad_sequences, to_categorical
+from lstmkit.data.scalers import MinMaxScaler, StandardScaler
+from lstmkit.data.windows import (
+    WindowedSplit,
+    as_sequences,
+    sliding_windows,
+    train_test_split,
+    windowed_split,
+)
 
-__all__ = ["to_categorical", "pad_sequences"]
+__all__ = [
+    "to_categorical",
+    "pad_sequences",
+    "MinMaxScaler",
+    "StandardScaler",
+    "WindowedSplit",
+    "as_sequences",
+    "sliding_windows",
+    "train_test_split",
+    "windowed_split",
+]
