@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	KERAS_BACKEND=jax $(BIN)/python benchmarks/seed_workloads.py
+	KERAS_BACKEND=jax $(BIN)/python benchmarks/stateful_loop.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check lstmkit tests examples benchmarks

@@ -14,7 +14,7 @@ takes "a univariate series of two timesteps"; here the task is generated: two nu
 Accuracy is reported on the training data (as the seed evaluates) and on fresh data.
 
 Section 4.6 (stateful LSTMs: ``stateful=True``, ``batch_input_shape``, ``reset_states()``)
-is not reproduced yet; it comes in a later issue.
+is in ``examples/seed004_stateful.py``.
 
 Run: ``python examples/seed004_lifecycle.py``
 """
