@@ -20,14 +20,12 @@ Run: ``KERAS_BACKEND=jax python benchmarks/seed_workloads.py [--repeats 3]``
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
+from harness import run_measurement
 
 WORKLOADS = ("alphabet", "sine")
 IMPLS = ("keras", "lstmkit-cold", "lstmkit-warm")
@@ -111,22 +109,9 @@ def measure(impl, workload):
 
 # ----- the driver ----------------------------------------------------------------------------
 def run_child(impl, workload, warm_dir):
-    env = dict(os.environ, KERAS_BACKEND="jax")
-    env.pop("JAX_COMPILATION_CACHE_DIR", None)
-    if impl == "lstmkit-cold":
-        env["LSTMKIT_CACHE_DIR"] = "off"
-    elif impl == "lstmkit-warm":
-        env["LSTMKIT_CACHE_DIR"] = warm_dir
     lib = "keras" if impl == "keras" else "lstmkit"
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--run", lib, workload],
-                          env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{impl} {workload} failed:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["process_s"] = wall
-    return result
+    cache = warm_dir if impl == "lstmkit-warm" else "off"
+    return run_measurement(__file__, ["--run", lib, workload], cache)
 
 
 def fmt_quality(workload, r):

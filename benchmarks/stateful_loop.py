@@ -31,14 +31,12 @@ Run: ``KERAS_BACKEND=jax python benchmarks/stateful_loop.py [--repeats 3]``
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
+from harness import run_measurement
 
 IMPLS = ("lstmkit-loop", "lstmkit-single", "keras-loop", "lstmkit-loop-warm")
 EPOCHS, BATCH = 100, 10
@@ -117,18 +115,8 @@ def measure(impl):
 
 def run_child(impl, warm_dir):
     cache = warm_dir if impl == "lstmkit-loop-warm" else "off"
-    env = dict(os.environ, KERAS_BACKEND="jax", LSTMKIT_CACHE_DIR=cache)
-    env.pop("JAX_COMPILATION_CACHE_DIR", None)
     run = "lstmkit-loop" if impl == "lstmkit-loop-warm" else impl
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--run", run],
-                          env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{impl} failed:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["process_s"] = wall
-    return result
+    return run_measurement(__file__, ["--run", run], cache)
 
 
 def fmt_s(seconds, width=5, unit="s"):
