@@ -2,6 +2,7 @@
 
 from lstmkit.data.encoding import pad_sequences, to_categorical
 from lstmkit.data.scalers import MinMaxScaler, StandardScaler
+from lstmkit.data.text import Tokenizer, text_to_word_sequence
 from lstmkit.data.windows import (
     WindowedSplit,
     as_sequences,
@@ -15,6 +16,8 @@ __all__ = [
     "pad_sequences",
     "MinMaxScaler",
     "StandardScaler",
+    "Tokenizer",
+    "text_to_word_sequence",
     "WindowedSplit",
     "as_sequences",
     "sliding_windows",

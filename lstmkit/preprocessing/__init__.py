@@ -1,5 +1,5 @@
 """Keras 2 path ``keras.preprocessing``."""
 
-from lstmkit.preprocessing import sequence
+from lstmkit.preprocessing import sequence, text
 
-__all__ = ["sequence"]
+__all__ = ["sequence", "text"]
