@@ -4,7 +4,7 @@ seeds' constructions, and every validation message."""
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lstmkit.data import (
@@ -164,8 +164,9 @@ def test_shuffled_split_is_a_permutation(n, test_size, seed):
        st.sampled_from([None, "minmax", "standard"]))
 def test_no_training_target_in_the_test_period(rows, lookback, horizon, test_size, scale):
     data = np.arange(rows, dtype=np.float64)  # the value is its own row number
-    split = windowed_split(data, lookback, horizon, test_size=test_size, scale=scale)
     boundary = round((1 - test_size) * rows)
+    assume(boundary + horizon <= rows)  # else no test window fits: an error, tested below
+    split = windowed_split(data, lookback, horizon, test_size=test_size, scale=scale)
     assert split.split_row == boundary
     y_train, y_test = split.inverse_y(split.y_train), split.inverse_y(split.y_test)
     assert np.round(y_train).max() < boundary
@@ -300,3 +301,10 @@ def test_as_sequences_errors():
         as_sequences(np.ones((2, 2)), "timesteps", one_sequence=True)
     with pytest.raises(ValueError, match="expects 1-D, 2-D or 3-D data, got shape"):
         as_sequences(np.ones((1, 1, 1, 1)))
+
+
+def test_windowed_split_needs_room_for_a_test_window():
+    with pytest.raises(ValueError, match=r"20 rows split at row 18 give 15 training and 0 test "
+                                         r"windows \(lookback=1, horizon=3\); both need at least "
+                                         r"one"):
+        windowed_split(np.arange(20.0), 1, 3, test_size=0.1)
