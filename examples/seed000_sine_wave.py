@@ -22,6 +22,7 @@ Run: ``python examples/seed000_sine_wave.py``
 import numpy as np
 import pandas as pd
 
+from lstmkit.data import sliding_windows, train_test_split
 from lstmkit.layers import LSTM, Dense
 from lstmkit.models import Sequential
 from lstmkit.utils import set_random_seed
@@ -62,6 +63,14 @@ def main(verbose=1):
     train_X = train_X.reshape(train_X.shape[0],train_X.shape[1],1)
     test_X = test_X.reshape(test_X.shape[0],test_X.shape[1],1)
 
+    # The same arrays from lstmkit.data in two calls (read-only views, no copied windows):
+    X, y = sliding_windows(series_s, window_size)
+    h_train_X, h_test_X, h_train_y, h_test_y = train_test_split(X, y, test_size=0.2)
+    helpers_identical = all(np.array_equal(a, b) for a, b in [
+        (h_train_X, train_X), (h_test_X, test_X), (h_train_y[:, 0], train_y),
+        (h_test_y[:, 0], test_y)])
+    print("lstmkit.data gives identical arrays:", helpers_identical)
+
     # Define the LSTM model
     model = Sequential()
     model.add(LSTM(10, input_shape=(None,1)))
@@ -79,7 +88,7 @@ def main(verbose=1):
     # The seed plots actuals against preds here (pyplot.plot(actuals); pyplot.plot(preds);
     # pyplot.show()); plotting comes in a later issue.
 
-    return {"test_mse": test_mse}
+    return {"test_mse": test_mse, "helpers_identical": helpers_identical}
 
 
 if __name__ == "__main__":

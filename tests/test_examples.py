@@ -23,12 +23,14 @@ def test_seed000_sine_wave_forecast():
     result = load("seed000_sine_wave").main(verbose=0)
     # Seed: 6.07e-06. The script's seed gives about 2.7e-05.
     assert result["test_mse"] < 1e-4
+    assert result["helpers_identical"] is True  # lstmkit.data reproduces the pandas loop
 
 
 def test_seed001_alphabet_three_framings():
     result = load("seed001_alphabet").main(verbose=0)
     # Seed: 100% with 3 timesteps, 88.00% and 82.61% for the two framings without order.
     assert result["model3_acc"] == 1.0
+    assert result["helpers_identical"] is True  # lstmkit.data reproduces the index loop
     assert 0.5 < result["model1_acc"] <= 1.0
     assert 0.5 < result["model2_acc"] <= 1.0
 
