@@ -188,7 +188,7 @@ class Sequential:
             for m in self.metrics)
         return training.Objective(self._forward(), self._loss_fn, resolved)
 
-    def _program(self, kind: str, batch_size: int, *statics, objective=None):
+    def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);
         JAX then compiles it once per input shape."""
         metric_fns = () if objective is None else tuple(m.fn for m in objective.metrics)
@@ -284,7 +284,7 @@ class Sequential:
         arrays survive buffer donation even if training is interrupted."""
         if self._key is None:
             self._key = rng.next_key()
-        start = self._program("start", 0)
+        start = self._program("start", None)  # no batches: copies and optimizer init
         params, states, opt_state = start(self._params(), self._states(), self._opt_state)
         self._opt_state = opt_state
         return training.TrainState(params, opt_state, self._key, states)
