@@ -13,14 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The seed tutorials' examples, run as written (the main job until `lstmkit demo` exists).
+# The main job: the seed tutorials' experiments and real-data forecasts, with a report
+# in demo-report/ (report.md, plots, results.json).
 demo: $(STAMP)
-	@for f in examples/seed*.py; do echo "=== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/lstmkit demo
 
 test: $(STAMP)
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -q
 
+# Peers (Keras 3, PyTorch 2.13 CPU) come from the bench extra, installed here only.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	KERAS_BACKEND=jax $(BIN)/python benchmarks/peers.py
 	KERAS_BACKEND=jax $(BIN)/python benchmarks/seed_workloads.py
 	KERAS_BACKEND=jax $(BIN)/python benchmarks/stateful_loop.py
 

@@ -9,6 +9,7 @@ from lstmkit import (
     activations,
     cache,
     data,
+    datasets,
     initializers,
     layers,
     losses,
@@ -29,5 +30,5 @@ cache.enable()
 __all__ = [
     "Sequential", "LSTM", "Dense", "Dropout", "Activation", "History", "set_random_seed",
     "activations", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-    "data", "preprocessing", "utils", "__version__",
+    "data", "datasets", "preprocessing", "utils", "__version__",
 ]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-from lstmkit.registry import lookup, name_of
+from lstmkit.registry import config_name, lookup, name_of
 
 Activation = Callable[[jax.Array], jax.Array]
 
@@ -56,6 +56,12 @@ def get(identifier: str | Activation | None) -> Activation:
 def serialize(identifier: str | Activation | None) -> str:
     """The name under which an activation is shown and saved."""
     return "linear" if identifier is None else name_of(identifier)
+
+
+def to_config(fn: Activation):
+    """The registered name of ``fn`` (``jnp.tanh`` -> ``'tanh'``), or ``fn`` itself when it
+    is a custom function, which a model file cannot hold."""
+    return config_name(fn, _ACTIVATIONS)
 
 
 def names() -> list[str]:

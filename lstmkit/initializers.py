@@ -6,6 +6,7 @@ arguments, including ``seed``: a seeded initializer ignores the key it is given,
 draws the same values every time, as a seeded Keras initializer does.
 """
 
+import inspect
 from collections.abc import Callable
 
 import jax
@@ -143,11 +144,40 @@ _INITIALIZERS: dict[str, type] = {
 }
 
 
-def get(identifier: str | Initializer) -> Initializer:
+def get(identifier: str | dict | Initializer) -> Initializer:
     """Resolve an initializer name to a fresh instance, or pass a callable through.
 
-    Keras's class names (``'GlorotUniform'``) are accepted as well as snake-case names.
+    Keras's class names (``'GlorotUniform'``) are accepted as well as snake-case names,
+    and so is a config ``{"class_name": ..., "config": {...}}`` from ``serialize``.
     """
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, str):
         return lookup("initializer", snake_case(identifier), _INITIALIZERS)()
     return lookup("initializer", identifier, _INITIALIZERS)
+
+
+def serialize(initializer: Initializer):
+    """Keras's config form ``{"class_name": "Orthogonal", "config": {"gain": 1.0, ...}}`` of
+    a built-in initializer (its constructor arguments); a custom callable is returned as
+    itself, which a model file cannot hold."""
+    if type(initializer) not in _INITIALIZERS.values():
+        return initializer
+    params = inspect.signature(type(initializer)).parameters
+    return {"class_name": type(initializer).__name__,
+            "config": {name: getattr(initializer, name) for name in params}}
+
+
+def deserialize(config: dict) -> Initializer:
+    """The initializer ``serialize`` describes.
+
+    Raises:
+        ValueError: an unknown class name (the message lists the valid names).
+        TypeError: ``config`` is not ``{"class_name": str, "config": dict}`` or names an
+            argument the class does not take.
+    """
+    class_name, arguments = config.get("class_name"), config.get("config", {})
+    if not isinstance(class_name, str) or not isinstance(arguments, dict):
+        raise TypeError(f"An initializer config is {{'class_name': str, 'config': dict}}, got "
+                        f"{config!r}.")
+    return lookup("initializer", snake_case(class_name), _INITIALIZERS)(**arguments)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-from lstmkit.registry import lookup
+from lstmkit.registry import config_name, lookup
 
 EPSILON = 1e-7
 Loss = Callable[[jax.Array, jax.Array], jax.Array]
@@ -94,3 +94,8 @@ LOSSES: dict[str, Loss] = {
 def get(identifier: str | Loss) -> Loss:
     """Resolve a loss name or pass a callable ``(y_true, y_pred) -> values`` through."""
     return lookup("loss", identifier, LOSSES)
+
+
+def to_config(identifier: str | Loss):
+    """The loss as a saved config names it: a name, or the callable when it is a custom one."""
+    return config_name(identifier, LOSSES)

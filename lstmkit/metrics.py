@@ -11,7 +11,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 
 from lstmkit import losses
-from lstmkit.registry import lookup, name_of
+from lstmkit.registry import config_name, lookup, name_of
 
 
 class Metric(NamedTuple):
@@ -70,3 +70,8 @@ def get(identifier, *, loss_name: str, y_true_shape, output_shape) -> Metric:
 def check(identifier) -> None:
     """Fail early (at ``compile``) on an unknown metric name."""
     lookup("metric", identifier, _FUNCTIONS)
+
+
+def to_config(identifier):
+    """The metric as a saved config names it: a name, or the callable when it is a custom one."""
+    return config_name(identifier, _FUNCTIONS)

@@ -10,7 +10,8 @@ import warnings
 import jax
 import numpy as np
 
-from lstmkit import losses, optimizers, progress, rng, training, validation
+from lstmkit import callbacks as callbacks_lib
+from lstmkit import losses, optimizers, progress, rng, saving, serialization, training, validation
 from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
 from lstmkit.layers.base import Layer, unique_name
@@ -31,6 +32,11 @@ def sequential_forward(layers, params, states, x, *, training: bool, key):
         new_states.append(s if layer.stateful else None)
     return x, new_states
 
+# fit runs its epochs in program calls of about CHUNK_SECONDS each (so progress is
+# printed and Ctrl-C is heard) and at most MAX_CHUNK epochs (the size of the logs buffer).
+CHUNK_SECONDS = 0.25
+MAX_CHUNK = 64
+
 
 class Sequential:
     """A linear stack of layers with Keras's ``compile`` / ``fit`` / ``evaluate`` /
@@ -49,6 +55,8 @@ class Sequential:
         self._opt_state = self._key = self._tx = None
         self._programs: dict = {}
         self._warned_shuffle = False
+        # Data preparation kept with the model (JSON data and fitted scalers): save() writes it.
+        self.preparation: dict | None = None
         for layer in layers or []:
             self.add(layer)
 
@@ -242,15 +250,19 @@ class Sequential:
 
     # ----- life-cycle ------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, validation_split=0.0,
-            validation_data=None, shuffle=True, initial_epoch=0) -> History:
+            validation_data=None, shuffle=True, initial_epoch=0, callbacks=None) -> History:
         """Train for ``epochs - initial_epoch`` epochs; returns a ``History``.
 
-        Each epoch is one compiled program (shuffle, every batch, validation). Calling
-        ``fit`` again continues from the current weights and optimizer state.
+        Many epochs run as one compiled program (shuffle, every batch, validation), in
+        calls of about a quarter of a second so that progress shows and Ctrl-C is heard.
+        Calling ``fit`` again continues from the current weights and optimizer state.
+        ``callbacks=[lstmkit.callbacks.ResetStates()]`` zeroes the stateful layers'
+        states after every epoch, inside the program.
         """
         self._require_compiled("fit")
         validation.check_epochs(epochs, initial_epoch)
         split = validation.check_validation_split(validation_split)
+        reset_states = callbacks_lib.resets_states(callbacks)
         x, y = self._prepare(x, y)
         (x, y), (x_val, y_val) = self._hold_out(x, y, split, validation_data)
         batch_size = self._batch_size(batch_size, x.shape[0], "fit")
@@ -258,26 +270,39 @@ class Sequential:
             self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
         self._warn_if_shuffling(shuffle)
         objective = self._objective(y)
-        run_epoch = self._program("train", batch_size, bool(shuffle), objective=objective)
+        run = self._program("train", batch_size, bool(shuffle), reset_states,
+                            objective=objective)
         steps = -(-x.shape[0] // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
         x, y, x_val, y_val = jax.device_put((x, y, x_val, y_val))
         state = self._train_state()
-        pending = []
+        chunks, epoch, count = [], initial_epoch, 1
         try:
-            for epoch in range(initial_epoch, epochs):
-                progress.epoch_header(verbose, epoch, epochs)
+            while epoch < epochs:
+                count = min(count, epochs - epoch)
                 start = time.perf_counter()
-                state, logs, val_logs = run_epoch(state, x, y, x_val, y_val)
-                pending.append((epoch, logs, val_logs))
+                state, logs, val_logs = run(state, x, y, x_val, y_val, count)
+                chunks.append((epoch, count, logs, val_logs))
                 if verbose:
-                    logs_dict = self._logs_dict(*jax.device_get((logs, val_logs)))
-                    progress.report(verbose, steps, time.perf_counter() - start, logs_dict)
+                    self._report_chunk(verbose, epochs, steps, time.perf_counter() - start,
+                                       *chunks[-1])
+                epoch += count
+                count = _next_chunk(count, time.perf_counter() - start)
         finally:
             self._store(state)
-            for epoch, logs, val_logs in jax.device_get(pending):
-                history.append(epoch, self._logs_dict(logs, val_logs))
+            for first, n, logs, val_logs in jax.device_get(chunks):
+                for i in range(n):
+                    history.append(first + i, self._logs_dict(
+                        logs[i], None if val_logs is None else val_logs[i]))
         return history
+
+    def _report_chunk(self, verbose, epochs, steps, seconds, first, count, logs, val_logs):
+        """Print Keras's lines for the epochs of one program call (time split evenly)."""
+        logs, val_logs = jax.device_get((logs, val_logs))
+        for i in range(count):
+            progress.epoch_header(verbose, first + i, epochs)
+            progress.report(verbose, steps, seconds / count, self._logs_dict(
+                logs[i], None if val_logs is None else val_logs[i]))
 
     def _train_state(self) -> training.TrainState:
         """The state training starts from, with its own copy of the weights, so the layers'
@@ -381,8 +406,47 @@ class Sequential:
                 "samples that the carried state relies on. Pass shuffle=False.",
                 UserWarning, stacklevel=3)
 
+    # ----- saving ----------------------------------------------------------------------
+    def save(self, filepath, include_optimizer: bool = True) -> None:
+        """Write the whole model to one ``.lstmkit`` file, atomically: architecture, weights,
+        compile settings, optimizer state and PRNG key (so ``fit`` continues exactly where
+        it stopped), stateful layers' states and ``preparation``. Load it with
+        ``lstmkit.models.load_model``."""
+        saving.save_model(self, filepath, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath) -> None:
+        """Write the weights alone, as a safetensors file."""
+        saving.save_weights(self, filepath)
+
+    def load_weights(self, filepath) -> None:
+        """Set the weights from ``save_weights``'s file (or an ``.lstmkit`` file)."""
+        saving.load_weights(self, filepath)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as JSON (Keras 2); ``model_from_json`` builds it again."""
+        return serialization.to_json(self, **kwargs)
+
     def __repr__(self):
         return f"<Sequential name={self.name!r} layers={[layer.name for layer in self.layers]}>"
+
+
+
+def load_model(filepath) -> Sequential:
+    """A model from an ``.lstmkit`` file (``model.save``), or a Keras Sequential model from a
+    ``.keras`` or Keras 2 ``.h5`` file (needs ``pip install 'lstmkit[keras-import]'``). The
+    kind is read from the file's content; nothing in the file is ever executed."""
+    return saving.load_model(filepath)
+
+
+def model_from_json(json_string) -> Sequential:
+    """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights."""
+    return serialization.model_from_json(json_string)
+
+
+def _next_chunk(count: int, seconds: float) -> int:
+    """How many epochs the next program call runs: about ``CHUNK_SECONDS`` worth."""
+    per_epoch = seconds / count
+    return max(1, min(MAX_CHUNK, 4 * count, int(CHUNK_SECONDS / max(per_epoch, 1e-9))))
 
 
 def _divisors_near(n: int, batch: int, count: int = 4) -> list[int]:
@@ -395,9 +459,10 @@ def _make_program(kind, batch_size, statics, objective, forward, tx):
     if kind == "start":
         return jax.jit(functools.partial(training.start_state, tx))
     if kind == "train":
-        (shuffle,) = statics
-        epoch = functools.partial(training.train_epoch, objective, tx, batch_size, shuffle)
-        return jax.jit(epoch, donate_argnums=0)
+        shuffle, reset_states = statics
+        epochs = functools.partial(training.train_epochs, objective, tx, batch_size, shuffle,
+                                   reset_states, MAX_CHUNK)
+        return jax.jit(epochs, donate_argnums=0)
     if kind == "evaluate":
         return jax.jit(functools.partial(training.evaluate, objective, batch_size))
     return jax.jit(functools.partial(training.predict, forward, batch_size))

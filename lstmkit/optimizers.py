@@ -60,6 +60,10 @@ class Optimizer:
             clips.append(optax.clip_by_global_norm(self.global_clipnorm))
         return optax.chain(*clips, self.core(self.schedule()))
 
+    def get_config(self) -> dict:
+        """The constructor arguments that rebuild this optimizer: ``type(self)(**config)``."""
+        return dict(vars(self))
+
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if v not in (None, 0.0))
         return f"{type(self).__name__}({args})"
@@ -157,6 +161,13 @@ class Optax(Optimizer):
     def transformation(self):
         return self._transformation
 
+    def get_config(self):
+        raise ValueError(
+            "The model was compiled with an optax transformation, whose update rule is code "
+            "that a model file cannot hold. Compile with an lstmkit optimizer (such as "
+            "lstmkit.optimizers.Adam(learning_rate=...)), or save without it: "
+            "model.save(path, include_optimizer=False).")
+
     def __repr__(self):
         return "Optax(...)"
 
@@ -168,9 +179,12 @@ _OPTIMIZERS = {
 
 
 def get(identifier) -> Optimizer:
-    """Resolve a name (Keras defaults), an ``Optimizer``, or an optax transformation."""
+    """Resolve a name (Keras defaults), an ``Optimizer``, a config from ``serialize``, or an
+    optax transformation."""
     if isinstance(identifier, Optimizer):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, optax.GradientTransformation):
         return Optax(identifier)
     if isinstance(identifier, str):
@@ -179,3 +193,23 @@ def get(identifier) -> Optimizer:
         f"optimizer must be a name ({', '.join(sorted(_OPTIMIZERS))}), an "
         f"lstmkit.optimizers.Optimizer or an optax.GradientTransformation, got "
         f"{type(identifier).__name__}.")
+
+
+def serialize(optimizer: Optimizer) -> dict:
+    """``{"class_name": "Adam", "config": {"learning_rate": 0.001, ...}}``."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config: dict) -> Optimizer:
+    """The optimizer ``serialize`` describes.
+
+    Raises:
+        ValueError: an unknown class name (the message lists the valid names).
+        TypeError: ``config`` is not ``{"class_name": str, "config": dict}`` or names an
+            argument the class does not take.
+    """
+    class_name, arguments = config.get("class_name"), config.get("config", {})
+    if not isinstance(class_name, str) or not isinstance(arguments, dict):
+        raise TypeError(f"An optimizer config is {{'class_name': str, 'config': dict}}, got "
+                        f"{config!r}.")
+    return lookup("optimizer", class_name, _OPTIMIZERS)(**arguments)

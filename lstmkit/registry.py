@@ -32,6 +32,17 @@ def lookup(kind: str, identifier: Any, table: Mapping[str, Any]) -> Any:
     )
 
 
+def config_name(identifier: Any, table: Mapping[str, Any]) -> Any:
+    """What a saved config records for a registry entry: a name as given, a registered
+    function by a name it is registered under (its own ``__name__`` first, so history keys
+    survive), and any other callable as itself, for the saving code to refuse by name."""
+    if isinstance(identifier, str):
+        return identifier
+    names = [name for name, fn in table.items() if fn is identifier]
+    own = name_of(identifier)
+    return own if own in names else (names[0] if names else identifier)
+
+
 def name_of(identifier: Any) -> str:
     """The name a user-given registry entry is reported under (history keys, summaries)."""
     if isinstance(identifier, str):

@@ -1,11 +1,11 @@
 """The compiled programs behind ``fit``, ``evaluate`` and ``predict``.
 
-Everything here is pure: a ``TrainState`` goes in and a new one comes out. One call of
-``train_epoch`` is one XLA program that shuffles, slices every batch, steps the optimizer
-(``lax.scan`` over batches) and evaluates the validation data, with no round trip to
-Python in between. The last partial batch is padded to full size with zero-weight rows,
-so its gradient is the mean over its real samples (as Keras computes it) and every epoch
-of a given data size runs the same compiled program.
+Everything here is pure: a ``TrainState`` goes in and a new one comes out. One epoch
+(``train_epoch``) shuffles, slices every batch, steps the optimizer (``lax.scan`` over
+batches) and evaluates the validation data; ``train_epochs`` runs many epochs in one
+XLA program, with no round trip to Python in between. The last partial batch is padded
+to full size with zero-weight rows, so its gradient is the mean over its real samples (as
+Keras computes it) and every epoch of a given data size runs the same compiled program.
 
 Logs are vectors ``[loss, *metrics]`` of sample-weighted epoch means, as Keras reports.
 
@@ -124,6 +124,35 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
     if x_val is not None:
         val_logs, _ = evaluate(objective, batch_size, state.params, state.states, x_val, y_val)
     return state, logs, val_logs
+
+
+def train_epochs(objective, tx, batch_size: int, shuffle: bool, reset_states: bool,
+                 max_epochs: int, state: TrainState, x, y, x_val, y_val, count):
+    """``count`` (<= ``max_epochs``, a traced number) epochs in one program.
+
+    With ``reset_states`` the stateful layers' states go back to zeros after each epoch
+    (as ``model.reset_states()`` after every ``fit(epochs=1)`` call would).
+
+    Returns:
+        ``(state, logs, val_logs)``: logs (max_epochs, 1 + metrics), one row per epoch
+        run (the rows past ``count`` are NaN); ``val_logs`` likewise, or ``None``.
+    """
+    n_logs = 1 + len(objective.metrics)
+    rows = jnp.full((max_epochs, n_logs), jnp.nan)
+    val_rows = None if x_val is None else rows
+
+    def body(epoch, carry):
+        state, rows, val_rows = carry
+        state, logs, val_logs = train_epoch(objective, tx, batch_size, shuffle, state,
+                                            x, y, x_val, y_val)
+        if reset_states:
+            state = state._replace(states=jax.tree.map(jnp.zeros_like, state.states))
+        rows = rows.at[epoch].set(logs)
+        if val_rows is not None:
+            val_rows = val_rows.at[epoch].set(val_logs)
+        return state, rows, val_rows
+
+    return lax.fori_loop(0, count, body, (state, rows, val_rows))
 
 
 def evaluate(objective: Objective, batch_size: int, params, states, x, y):

@@ -1,11 +1,14 @@
 """The LSTM cell against an independent NumPy loop, finite differences, and jit."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lstmkit.cells import LSTMCarry, lstm_cell, run_over_time
+from lstmkit import activations
+from lstmkit.cells import LSTMCarry, lstm_cell, lstm_sequence, run_over_time
 
 
 def numpy_lstm(x, kernel, recurrent_kernel, bias):
@@ -83,3 +86,34 @@ def test_gradients_match_finite_differences(name):
         np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
     finally:
         jax.config.update("jax_enable_x64", False)
+
+
+@pytest.mark.parametrize("variant", ["default", "no_bias", "hard_sigmoid", "recurrent_mask"])
+def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant):
+    """lstm_sequence's hand-written VJP against jax.grad of run_over_time(lstm_cell)."""
+    rng = np.random.default_rng(3)
+    params = random_params(rng, F=3, U=4)
+    if variant == "no_bias":
+        del params["bias"]
+    B = 5
+    x = rng.normal(size=(B, 7, 3)).astype(np.float32)
+    carry = LSTMCarry(*rng.normal(size=(2, B, 4)).astype(np.float32))
+    mask = (rng.random((B, 4)) > 0.3).astype(np.float32) / 0.7
+    ract = activations.get("hard_sigmoid") if variant == "hard_sigmoid" else jax.nn.sigmoid
+    kwargs = {"activation": jnp.tanh, "recurrent_activation": ract}
+    use_mask = mask if variant == "recurrent_mask" else None
+    weights = jnp.asarray(rng.normal(size=(B, 7, 4)).astype(np.float32))
+
+    def loss(run, p, x, carry):  # every output and both final states reach the loss
+        (h, c), hs = run(p, x, carry)
+        return jnp.sum(hs * weights) + jnp.sum(h ** 2) + jnp.sum(jnp.sin(c))
+
+    plain = functools.partial(run_over_time, functools.partial(
+        lstm_cell, recurrent_mask=use_mask, **kwargs))
+    fused = lambda p, x, carry: lstm_sequence(p, x, carry, use_mask, **kwargs)  # noqa: E731
+    want = jax.grad(functools.partial(loss, lambda p, x, c: plain(p, x, c)), (0, 1, 2))(
+        params, x, carry)
+    got = jax.jit(jax.grad(functools.partial(loss, fused), (0, 1, 2)))(params, x, carry)
+    for w, g in zip(jax.tree.leaves(want), jax.tree.leaves(got), strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(fused(params, x, carry)[1], plain(params, x, carry)[1], atol=1e-6)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import lstmkit
+from lstmkit import models
 from lstmkit.layers import LSTM, Activation, Dense, Dropout
 from lstmkit.models import Sequential
 from lstmkit.utils import set_random_seed, to_categorical
@@ -109,6 +110,23 @@ def test_numpy_seed_makes_runs_reproducible_as_in_the_tutorials():
         return model.get_weights()
 
     for a, b in zip(run(), run(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_many_epochs_in_one_program_equal_one_epoch_at_a_time(monkeypatch):
+    """fit runs its epochs in program calls of varying size; the split changes nothing."""
+    monkeypatch.setattr(models, "CHUNK_SECONDS", 0.0)  # one epoch per call
+    one_by_one = regression_model(seed=3)
+    losses = one_by_one.fit(X, Y, epochs=7, batch_size=4, verbose=0,
+                            validation_split=0.2).history
+    monkeypatch.setattr(models, "CHUNK_SECONDS", 1e9)  # as many epochs per call as allowed
+    monkeypatch.setattr(models, "MAX_CHUNK", 3)
+    chunked = regression_model(seed=3)
+    history = chunked.fit(X, Y, epochs=7, batch_size=4, verbose=0, validation_split=0.2)
+    assert history.epoch == list(range(7))
+    for name in ("loss", "val_loss"):
+        np.testing.assert_array_equal(history.history[name], losses[name])
+    for a, b in zip(one_by_one.get_weights(), chunked.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lstmkit.callbacks import ResetStates
 from lstmkit.initializers import Constant
 from lstmkit.layers import LSTM, Dense
 from lstmkit.models import Sequential
@@ -144,6 +145,39 @@ def test_training_matches_a_manual_loop_over_batches():
     for a, b in zip(whole.get_weights(), pieces.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
     np.testing.assert_allclose(whole.layers[0].states.h, pieces.layers[0].states.h, atol=1e-6)
+
+
+def test_reset_states_callback_equals_the_tutorials_loop():
+    """fit(epochs=4, callbacks=[ResetStates()]) == 4 x (fit(epochs=1) + reset_states())."""
+    rng = np.random.default_rng(7)
+    X = rng.uniform(size=(20, 5, 1)).astype("float32")
+    y = X.sum(axis=(1, 2))
+
+    def model():
+        set_random_seed(2)
+        m = Sequential([LSTM(3, stateful=True, batch_input_shape=(10, 5, 1)), Dense(1)])
+        m.compile(loss="mse", optimizer="adam")
+        return m
+
+    loop, single = model(), model()
+    losses = []
+    for _ in range(4):
+        losses += loop.fit(X, y, epochs=1, shuffle=False, verbose=0).history["loss"]
+        loop.reset_states()
+    history = single.fit(X, y, epochs=4, shuffle=False, verbose=0, callbacks=[ResetStates()])
+    np.testing.assert_allclose(history.history["loss"], losses, rtol=1e-6)
+    for a, b in zip(loop.get_weights(), single.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_array_equal(single.layers[0].states.h, 0)  # reset after the last epoch
+    without = model()
+    without.fit(X, y, epochs=4, shuffle=False, verbose=0)
+    assert np.abs(without.layers[0].states.h).max() > 0
+
+
+def test_other_callbacks_are_a_clear_error():
+    with pytest.raises(TypeError, match=r"accepts lstmkit.callbacks.ResetStates\(\) only, "
+                                        r"got object.*fit\(epochs=1\) in a loop"):
+        stateful_model().fit(np.zeros((10, 5, 1)), np.zeros(10), callbacks=[object()])
 
 
 def stateful_model():

@@ -173,5 +173,18 @@ class Layer:
     def count_params(self) -> int:
         return int(sum(w.size for w in self.get_weights()))
 
+    def get_config(self) -> dict:
+        """The constructor arguments that rebuild this layer, weights aside (Keras's keys);
+        ``from_config`` takes them back."""
+        config: dict[str, Any] = {"name": self.name}
+        if self.batch_input_shape is not None:
+            config["batch_input_shape"] = list(self.batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """A new, unbuilt layer from a ``get_config()`` dict."""
+        return cls(**config)
+
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"

@@ -31,6 +31,12 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
 
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.to_config(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
     def check_input_shape(self, input_shape):
         if len(input_shape) < 2 or input_shape[-1] is None:
             raise ValueError(
@@ -62,6 +68,9 @@ class Dropout(Layer):
         super().__init__(**kwargs)
         self.rate = check_rate("rate", rate)
 
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
     def apply(self, params, x, state=None, *, training=False, key=None):
         if not training or self.rate == 0.0:
             return x, state
@@ -75,6 +84,9 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
         self.activation_name = activations.serialize(activation)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.to_config(self.activation)}
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         return self.activation(x), state

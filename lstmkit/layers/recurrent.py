@@ -1,13 +1,11 @@
 """Recurrent layers (Keras 2 path ``keras.layers.recurrent``): thin shells over ``cells``."""
 
-import functools
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from lstmkit import activations, initializers
-from lstmkit.cells import LSTMCarry, lstm_cell, run_over_time
+from lstmkit.cells import LSTMCarry, lstm_sequence
 from lstmkit.layers.base import Layer, check_int, check_rate
 from lstmkit.layers.core import dropout_mask
 
@@ -54,6 +52,21 @@ class LSTM(Layer):
         self.states: LSTMCarry | None = None
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+
+    def get_config(self):
+        return {
+            **super().get_config(), "units": self.units,
+            "activation": activations.to_config(self.activation),
+            "recurrent_activation": activations.to_config(self.recurrent_activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "unit_forget_bias": self.unit_forget_bias, "return_sequences": self.return_sequences,
+            "return_state": self.return_state, "go_backwards": self.go_backwards,
+            "stateful": self.stateful, "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+        }
 
     def build(self, input_shape, key=None):
         output_shape = super().build(input_shape, key)
@@ -152,8 +165,6 @@ class LSTM(Layer):
                 x = x * dropout_mask(k_in, self.dropout, (x.shape[0], 1, x.shape[2]))
             if self.recurrent_dropout:
                 recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
-        cell = functools.partial(
-            lstm_cell, activation=self.activation,
-            recurrent_activation=self.recurrent_activation, recurrent_mask=recurrent_mask)
-        carry, hs = run_over_time(cell, params, x, carry)
+        carry, hs = lstm_sequence(params, x, carry, recurrent_mask, activation=self.activation,
+                                  recurrent_activation=self.recurrent_activation)
         return (hs if self.return_sequences else carry.h), carry

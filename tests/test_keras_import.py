@@ -1,0 +1,208 @@
+"""Keras models loaded by lstmkit: files written by real Keras 3, in its ``.keras`` format
+and in the Keras 2 HDF5 format (``.h5``), give Keras's predictions (atol 1e-5)."""
+
+import json
+import os
+import sys
+import zipfile
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import h5py  # noqa: E402
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lstmkit.layers import LSTM, Dense  # noqa: E402
+from lstmkit.models import load_model  # noqa: E402
+
+# Keras's own variables trip NumPy 2's copy-keyword deprecation on every get_weights().
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras")
+
+T, F = 6, 3
+ATOL = 1e-5
+FORMATS = ("keras", "h5")
+kl = keras.layers
+
+MODELS = {
+    "lstm_stack": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.LSTM(5, return_sequences=True),
+        kl.LSTM(4, return_sequences=True, go_backwards=True), kl.LSTM(3), kl.Dense(2)]),
+    "lstm_options": lambda: keras.Sequential([
+        keras.Input((T, F)),
+        kl.LSTM(4, go_backwards=True, unit_forget_bias=False, activation="relu",
+                recurrent_activation="hard_sigmoid", dropout=0.2, recurrent_dropout=0.1),
+        kl.Dropout(0.3), kl.Dense(1, activation="sigmoid")]),
+    "sequence_output": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.LSTM(4, return_sequences=True, use_bias=False),
+        kl.Dense(2, activation="tanh")]),
+    "dense": lambda: keras.Sequential([
+        keras.Input((F,)), kl.Dense(8, activation="relu"), kl.Dropout(0.2), kl.Dense(3),
+        kl.Activation("softmax")]),
+    "stateful": lambda: keras.Sequential([
+        keras.Input(batch_shape=(4, T, F)), kl.LSTM(3, stateful=True), kl.Dense(1)]),
+}
+
+
+def keras_model(name, seed=0):
+    """A Keras model whose weights are all random (biases too), so each one matters."""
+    keras.utils.set_random_seed(seed)
+    model = MODELS[name]()
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32")
+                       for w in model.get_weights()])
+    return model
+
+
+def inputs(model, n=8):
+    """n samples, or one batch for a stateful model: on the JAX backend, Keras 3's predict
+    does not carry a stateful layer's state from one batch to the next, as lstmkit and
+    Keras 2 do."""
+    n = model.input_shape[0] or n
+    return np.random.default_rng(1).normal(size=(n, *model.input_shape[1:])).astype("float32")
+
+
+def saved(model, tmp_path, fmt):
+    path = tmp_path / f"model.{fmt}"
+    model.save(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", MODELS)
+def test_predictions_match_keras(tmp_path, fmt, name):
+    km = keras_model(name)
+    path = saved(km, tmp_path, fmt)
+    x = inputs(km)
+    lk = load_model(path)
+    np.testing.assert_allclose(lk.predict(x), km.predict(x, verbose=0),
+                               atol=ATOL, rtol=0)
+    assert [layer.name for layer in lk.layers] == [layer.name for layer in km.layers]
+    assert lk.input_shape == km.input_shape
+    assert lk.optimizer is None  # imported models come uncompiled
+
+
+def test_settings_are_mapped(tmp_path):
+    lk = load_model(saved(keras_model("lstm_options"), tmp_path, "keras"))
+    config = lk.layers[0].get_config()
+    assert {k: config[k] for k in ("units", "go_backwards", "unit_forget_bias", "activation",
+                                   "recurrent_activation", "dropout", "recurrent_dropout")} == {
+        "units": 4, "go_backwards": True, "unit_forget_bias": False, "activation": "relu",
+        "recurrent_activation": "hard_sigmoid", "dropout": 0.2, "recurrent_dropout": 0.1}
+    assert lk.layers[1].rate == 0.3
+    stateful = load_model(saved(keras_model("stateful"), tmp_path, "h5"))
+    assert stateful.layers[0].stateful and stateful.input_shape == (4, T, F)
+
+
+@pytest.mark.parametrize("layout", ["batch_input_shape", "layer_list"])
+def test_keras_2_config_layouts(tmp_path, layout):
+    """Keras 2 put the input shape on the first layer (no InputLayer), and before 2.2.3
+    wrote the config as the list of layers alone."""
+    km = keras_model("lstm_stack")
+    path = saved(km, tmp_path, "h5")
+    with h5py.File(path, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        layers = config["config"]["layers"]
+        first = layers[1]["config"]
+        first["batch_input_shape"] = layers.pop(0)["config"]["batch_shape"]
+        if layout == "layer_list":
+            config["config"] = layers
+        f.attrs["model_config"] = json.dumps(config).encode()
+    x = inputs(km)
+    np.testing.assert_allclose(load_model(path).predict(x), km.predict(x, verbose=0),
+                               atol=ATOL, rtol=0)
+
+
+def test_an_imported_model_trains_and_saves_as_lstmkit(tmp_path):
+    km = keras_model("lstm_stack")
+    lk = load_model(saved(km, tmp_path, "keras"))
+    x = inputs(km, 16)
+    lk.compile(optimizer="adam", loss="mse")
+    lk.fit(x, np.zeros((16, 2)), epochs=1, verbose=0)
+    lk.save(tmp_path / "model.lstmkit")
+    np.testing.assert_array_equal(load_model(tmp_path / "model.lstmkit").predict(x),
+                                  lk.predict(x))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_unsupported_layer_is_named(tmp_path, fmt):
+    km = keras.Sequential([keras.Input((T, F)), kl.GRU(3), kl.Dense(1)])
+    with pytest.raises(ValueError, match=r"layer 1 \(GRU 'gru.*'\) is a Keras GRU layer, which "
+                                         r"lstmkit does not have; it imports Sequential models"):
+        load_model(saved(km, tmp_path, fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_functional_models_are_refused(tmp_path, fmt):
+    inp = keras.Input((T, F))
+    km = keras.Model(inp, kl.Dense(1)(kl.LSTM(2)(inp)))
+    with pytest.raises(ValueError, match="holds a Keras Functional model; lstmkit imports "
+                                         "Sequential models"):
+        load_model(saved(km, tmp_path, fmt))
+
+
+def test_unknown_activation_is_named(tmp_path):
+    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, activation="relu6")])
+    with pytest.raises(ValueError, match="Unknown activation 'relu6'"):
+        load_model(saved(km, tmp_path, "keras"))
+
+
+def test_training_only_settings_warn(tmp_path):
+    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, kernel_regularizer="l2")])
+    path = saved(km, tmp_path, "keras")
+    with pytest.warns(UserWarning, match="lstmkit has no kernel_regularizer and ignores it: "
+                                         "predictions are Keras's, training differs"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_without_h5py_the_error_says_what_to_install(tmp_path, fmt, monkeypatch):
+    path = saved(keras_model("dense"), tmp_path, fmt)
+    monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
+    with pytest.raises(ImportError, match=r"needs h5py.*pip install 'lstmkit\[keras-import\]'"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_truncated_keras_files(tmp_path, fmt):
+    data = saved(keras_model("dense"), tmp_path, fmt).read_bytes()
+    (tmp_path / f"cut.{fmt}").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="is damaged .truncated or corrupted."):
+        load_model(tmp_path / f"cut.{fmt}")
+
+
+def test_weights_that_do_not_fit_the_config(tmp_path):
+    path = saved(keras_model("lstm_stack"), tmp_path, "keras")
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["config"]["layers"][1]["config"]["units"] = 6
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(tmp_path / "edited.keras", "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"layer 'lstm.*' has weights of shapes \[\(3, 20\), "
+                                         r"\(5, 20\), \(20,\)\]; the layer needs \[\(3, 24\)"):
+        load_model(tmp_path / "edited.keras")
+
+
+def test_lstmkit_layers_take_keras_weights_in_keras_order():
+    """The order the import relies on: kernel, recurrent_kernel, bias (LSTM); kernel, bias."""
+    assert LSTM.weight_names == ("kernel", "recurrent_kernel", "bias")
+    assert Dense.weight_names == ("kernel", "bias")
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda layers: layers[1]["config"].update(units=10**5),
+     r"the config describes 160,006,800,004 bytes of weights, but the weights file holds"),
+    (lambda layers: layers[0]["config"].update(batch_shape=[10**9, T, F]),
+     "a stateful batch size of 1000000000 needs 24,000,000,000 bytes of states"),
+])
+def test_absurd_sizes_in_a_keras_config_allocate_nothing(tmp_path, change, match):
+    path = saved(keras_model("stateful"), tmp_path, "h5")
+    with h5py.File(path, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        change(config["config"]["layers"])
+        f.attrs["model_config"] = json.dumps(config).encode()
+    with pytest.raises(ValueError, match=match):
+        load_model(path)

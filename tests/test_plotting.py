@@ -1,0 +1,137 @@
+"""lstmkit.plotting: learning curves and forecasts as matplotlib Figures, off-screen."""
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.figure import Figure
+
+from lstmkit.callbacks import History
+from lstmkit.plotting import plot_forecast, plot_history
+
+
+def history(epochs=5, validation=True):
+    h = History()
+    for epoch in range(epochs):
+        logs = {"loss": 1.0 / (epoch + 1), "acc": 0.5 + 0.1 * epoch}
+        if validation:
+            logs |= {"val_loss": 1.2 / (epoch + 1), "val_acc": 0.4 + 0.1 * epoch}
+        h.append(epoch, logs)
+    return h
+
+
+def labels(ax):
+    return [line.get_label() for line in ax.get_lines()]
+
+
+def test_history_one_panel_per_metric_train_and_validation():
+    fig = plot_history(history())
+    assert isinstance(fig, Figure)
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "acc"]
+    for ax, name in zip(fig.axes, ["loss", "acc"], strict=True):
+        assert labels(ax) == ["train", "validation"]
+        assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == name
+        train, val = ax.get_lines()
+        assert list(train.get_xdata()) == [1, 2, 3, 4, 5]  # epochs counted from 1
+        assert val.get_linestyle() == "--"
+    np.testing.assert_allclose(fig.axes[1].get_lines()[1].get_ydata(), [0.4, 0.5, 0.6, 0.7, 0.8])
+
+
+def test_history_selected_metrics_dict_input_and_shortcut():
+    h = history(validation=False)
+    fig = plot_history(h.history, metrics="acc")
+    assert [ax.get_title() for ax in fig.axes] == ["acc"]
+    assert labels(fig.axes[0]) == ["train"]
+    shortcut = h.plot(["acc", "loss"])
+    assert isinstance(shortcut, Figure)
+    assert [ax.get_title() for ax in shortcut.axes] == ["acc", "loss"]
+
+
+def test_history_compares_runs_one_colour_each():
+    fig = plot_history({"small": history(validation=False), "big": history(3, False)}, "loss")
+    ax = fig.axes[0]
+    assert labels(ax) == ["small", "big"]
+    assert [len(line.get_xdata()) for line in ax.get_lines()] == [5, 3]
+    assert ax.get_lines()[0].get_color() != ax.get_lines()[1].get_color()
+
+
+def test_history_log_axis_only_for_a_wide_positive_range():
+    falling = {"loss": [1.0, 1e-2, 1e-4]}
+    assert plot_history(falling).axes[0].get_yscale() == "log"
+    assert plot_history({"loss": [1.0, 0.5, 0.2]}).axes[0].get_yscale() == "linear"
+    assert plot_history({"loss": [1.0, -1.0, 1e-4]}).axes[0].get_yscale() == "linear"
+
+
+def test_history_errors():
+    with pytest.raises(TypeError, match="history must be a History"):
+        plot_history([0.1, 0.2])
+    with pytest.raises(ValueError, match=r"the history has \['loss', 'acc'\]"):
+        plot_history(history(), metrics=["mae"])
+    with pytest.raises(ValueError, match="no epochs"):
+        plot_history(History())
+    with pytest.raises(ValueError, match="metrics must name"):
+        plot_history(history(), metrics=[])
+
+
+def test_forecast_aligns_prediction_with_the_end_of_actual():
+    actual = np.arange(10.0)
+    fig = plot_forecast(actual, actual[6:] + 0.5, baseline=actual[5:9], split=6, title="t")
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure)
+    assert labels(ax) == ["actual", "predicted", "baseline", "test period →"]
+    assert list(ax.get_lines()[1].get_xdata()) == [6, 7, 8, 9]
+    assert list(ax.get_lines()[2].get_ydata()) == [5, 6, 7, 8]
+    assert list(ax.get_lines()[3].get_xdata()) == [6, 6]  # the split's vertical line
+    assert ax.get_title() == "t" and ax.get_xlabel() == "time step"
+
+
+def test_forecast_uses_a_series_index_and_named_baselines():
+    years = pd.Index(range(1900, 1920), name="year")
+    actual = pd.Series(np.sin(np.arange(20.0)), index=years, name="sunspots")
+    pred = np.sin(np.arange(15.0, 20.0)).reshape(-1, 1)  # a (m, 1) column, as predict gives
+    fig = plot_forecast(actual, pred, baseline={"persistence": actual.to_numpy()[14:19],
+                                                "mean": np.zeros(5)})
+    ax = fig.axes[0]
+    assert labels(ax) == ["actual", "predicted", "persistence", "mean"]
+    assert list(ax.get_lines()[1].get_xdata()) == [1915, 1916, 1917, 1918, 1919]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("year", "sunspots")
+
+
+def test_forecast_errors():
+    actual = np.arange(10.0)
+    with pytest.raises(ValueError, match="predicted has 11 values but actual only 10"):
+        plot_forecast(actual, np.arange(11.0))
+    with pytest.raises(ValueError, match=r"predicted must be a non-empty 1-D series.*\(4, 2\)"):
+        plot_forecast(actual, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="predicted contains NaN"):
+        plot_forecast(actual, [1.0, np.nan])
+    with pytest.raises(TypeError, match="actual must be numeric"):
+        plot_forecast(["a", "b"], [1.0])
+    with pytest.raises(ValueError, match="baseline 'baseline' has 3 values but predicted has 2"):
+        plot_forecast(actual, [1.0, 2.0], baseline=[1.0, 2.0, 3.0])
+    for split in (0, 10, 2.5, True):
+        with pytest.raises(ValueError, match=r"split must be the position .*0 < split < 10"):
+            plot_forecast(actual, [1.0, 2.0], split=split)
+
+
+def test_figures_render_off_screen_to_png():
+    fig = plot_forecast(np.arange(5.0), [3.0, 4.0])
+    assert type(fig.canvas) is FigureCanvasBase  # no GUI backend attached
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    assert buffer.getvalue().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_plotting_leaves_pyplot_and_the_backend_alone():
+    code = ("import io, sys, numpy as np\n"
+            "from lstmkit.plotting import plot_forecast, plot_history\n"
+            "plot_history({'loss': [1.0, 0.5]}).savefig(io.BytesIO(), format='png')\n"
+            "plot_forecast(np.arange(5.0), [3.0, 4.0])\n"
+            "print('matplotlib.pyplot' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "False"
