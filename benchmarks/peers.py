@@ -123,7 +123,9 @@ def measure_torch(workload):
     classify = workload == "W1"
     split = settings.get("validation_split", 0.0)
     at = int(len(x) * (1 - split))
-    x, y, x_val, y_val = map(torch.from_numpy, (x[:at], y[:at], x[at:], y[at:]))
+    y = y.reshape(len(y), -1)  # (samples, outputs), as the network's output
+    x, y, x_val, y_val = (torch.from_numpy(np.array(a, np.float32))
+                          for a in (x[:at], y[:at], x[at:], y[at:]))
     if classify:
         y = y.argmax(axis=1)
 

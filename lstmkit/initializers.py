@@ -1,34 +1,39 @@
 """Weight initializers by Keras name and class, with Keras 3's definitions.
 
-An initializer is a callable ``init(key, shape, dtype=float32) -> array`` (the
-``jax.nn.initializers`` convention: randomness is an explicit key). Classes take Keras's
-arguments, including ``seed``: a seeded initializer ignores the key it is given, so it
-draws the same values every time, as a seeded Keras initializer does.
+An initializer is called as Keras calls one, ``init(shape, dtype=None)``, and returns a
+NumPy array. Weights are drawn on the host with NumPy, so building a model compiles
+nothing; lstmkit's own initializers also take ``rng``, the ``numpy.random.Generator`` a
+layer draws its weights from (``lstmkit.rng`` seeds it). Classes take Keras's arguments,
+including ``seed``: a seeded initializer ignores ``rng`` and draws the same values every
+time, as a seeded Keras initializer does.
 """
 
 import inspect
+import math
 from collections.abc import Callable
 
-import jax
-import jax.numpy as jnp
+import numpy as np
 
+from lstmkit import rng as rng_lib
 from lstmkit.registry import lookup, snake_case
 
-Initializer = Callable[..., jax.Array]
+Initializer = Callable[..., np.ndarray]
 
 
 class _Seeded:
-    """Base of the random initializers: applies ``seed`` and names the class in ``repr``."""
+    """Base of the initializers: applies ``seed`` and names the class in ``repr``."""
 
     def __init__(self, seed: int | None = None):
         self.seed = seed
 
-    def __call__(self, key: jax.Array, shape, dtype=jnp.float32) -> jax.Array:
+    def __call__(self, shape, dtype=None, rng: np.random.Generator | None = None):
         if self.seed is not None:
-            key = jax.random.key(self.seed)
-        return self.sample(key, tuple(shape), dtype)
+            rng = np.random.default_rng(self.seed)
+        elif rng is None:
+            rng = rng_lib.next_generator()
+        return np.asarray(self.sample(rng, tuple(shape)), dtype or np.float32)
 
-    def sample(self, key, shape, dtype):
+    def sample(self, rng: np.random.Generator, shape: tuple) -> np.ndarray:
         raise NotImplementedError
 
     def __repr__(self):
@@ -43,8 +48,8 @@ class Constant(_Seeded):
         super().__init__()
         self.value = value
 
-    def sample(self, key, shape, dtype):
-        return jnp.full(shape, self.value, dtype)
+    def sample(self, rng, shape):
+        return np.full(shape, self.value)
 
 
 class Zeros(Constant):
@@ -68,8 +73,8 @@ class RandomNormal(_Seeded):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def sample(self, key, shape, dtype):
-        return self.mean + self.stddev * jax.random.normal(key, shape, dtype)
+    def sample(self, rng, shape):
+        return rng.normal(self.mean, self.stddev, shape)
 
 
 class RandomUniform(_Seeded):
@@ -79,8 +84,28 @@ class RandomUniform(_Seeded):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
-    def sample(self, key, shape, dtype):
-        return jax.random.uniform(key, shape, dtype, self.minval, self.maxval)
+    def sample(self, rng, shape):
+        return rng.uniform(self.minval, self.maxval, shape)
+
+
+def fans(shape: tuple) -> tuple[int, int]:
+    """Keras's fan-in and fan-out: the last two axes, times the receptive field."""
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def truncated_normal(rng: np.random.Generator, stddev: float, shape) -> np.ndarray:
+    """Normal samples redrawn until within two standard deviations, as Keras truncates."""
+    values = rng.normal(0.0, 1.0, shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = rng.normal(0.0, 1.0, int(outside.sum()))
+        outside = np.abs(values) > 2
+    return stddev * values
 
 
 class _VarianceScaling(_Seeded):
@@ -88,9 +113,15 @@ class _VarianceScaling(_Seeded):
 
     scale, mode, distribution = 1.0, "fan_avg", "uniform"
 
-    def sample(self, key, shape, dtype):
-        init = jax.nn.initializers.variance_scaling(self.scale, self.mode, self.distribution)
-        return init(key, shape, dtype)
+    def sample(self, rng, shape):
+        fan_in, fan_out = fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
+        variance = self.scale / max(1.0, fan[self.mode])
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            return rng.uniform(-limit, limit, shape)
+        # the standard deviation of a unit normal truncated at +-2, as Keras corrects it
+        return truncated_normal(rng, math.sqrt(variance) / 0.87962566103423978, shape)
 
 
 class GlorotUniform(_VarianceScaling):
@@ -124,8 +155,13 @@ class Orthogonal(_Seeded):
         super().__init__(seed)
         self.gain = gain
 
-    def sample(self, key, shape, dtype):
-        return jax.nn.initializers.orthogonal(self.gain)(key, shape, dtype)
+    def sample(self, rng, shape):
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        q, r = np.linalg.qr(rng.normal(size=(max(rows, cols), min(rows, cols))))
+        q = q * np.sign(np.diag(r))  # makes the decomposition unique (uniformly distributed)
+        if rows < cols:
+            q = q.T
+        return self.gain * q.reshape(shape)
 
 
 _INITIALIZERS: dict[str, type] = {
@@ -155,6 +191,14 @@ def get(identifier: str | dict | Initializer) -> Initializer:
     if isinstance(identifier, str):
         return lookup("initializer", snake_case(identifier), _INITIALIZERS)()
     return lookup("initializer", identifier, _INITIALIZERS)
+
+
+def draw(initializer: Initializer, shape: tuple, rng: np.random.Generator) -> np.ndarray:
+    """``shape`` float32 weights from ``initializer``: lstmkit's own draw from ``rng``; any
+    other callable is called as Keras calls an initializer, ``initializer(shape, dtype)``."""
+    if isinstance(initializer, _Seeded):
+        return initializer(shape, np.float32, rng=rng)
+    return np.asarray(initializer(shape, "float32"), np.float32)
 
 
 def serialize(initializer: Initializer):

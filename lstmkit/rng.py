@@ -1,8 +1,10 @@
-"""Where lstmkit's randomness comes from: explicit JAX keys, drawn from one source.
+"""Where lstmkit's randomness comes from: one stream of seeds, for explicit JAX keys
+(shuffles, dropout masks, inside the compiled programs) and NumPy generators (initial
+weights, drawn on the host).
 
-After ``set_random_seed(n)`` keys come from a counter folded into ``key(n)``, so the same
-program gives the same weights, shuffles and dropout masks, bit for bit. Without it, each
-key is seeded from NumPy's global generator, so the tutorials' ``np.random.seed(7)`` also
+After ``set_random_seed(n)`` the seeds come from ``(n, counter)``, so the same program
+gives the same weights, shuffles and dropout masks, bit for bit. Without it, each seed
+is drawn from NumPy's global generator, so the tutorials' ``np.random.seed(7)`` also
 makes lstmkit reproducible.
 """
 
@@ -26,9 +28,18 @@ def set_random_seed(seed: int) -> None:
 
 
 def next_key() -> jax.Array:
-    """A fresh PRNG key for one consumer (a layer's weights, a model's training run)."""
+    """A fresh PRNG key for one consumer (a model's training run, a dropout call)."""
+    return jax.random.key(_next_seed())
+
+
+def next_generator() -> np.random.Generator:
+    """A fresh NumPy generator for one consumer (a layer's initial weights)."""
+    return np.random.default_rng(_next_seed())
+
+
+def _next_seed() -> int:
     global _counter
     if _seed is None:
-        return jax.random.key(int(np.random.randint(0, 2**31 - 1)))
+        return int(np.random.randint(0, 2**31 - 1))
     _counter += 1
-    return jax.random.fold_in(jax.random.key(_seed), _counter)
+    return int(np.random.SeedSequence([_seed, _counter]).generate_state(1)[0] % 2**31)

@@ -249,10 +249,9 @@ def weight_specs(layers: list[Layer], input_shape) -> list[dict[str, tuple]]:
     specs, shape = [], tuple(input_shape)
     for layer in layers:
         layer.check_input_shape(shape)
-        params = jax.eval_shape(lambda key, layer=layer, shape=shape: layer.init(key, shape),
-                                jax.random.key(0))
-        specs.append({n: (tuple(params[n].shape), np.dtype(params[n].dtype))
-                      for n in layer.weight_names if n in params})
+        shapes = layer.weight_shapes(shape)
+        specs.append({n: (shapes[n], np.dtype(np.float32))
+                      for n in layer.weight_names if n in shapes})
         shape = layer.compute_output_shape(shape)
     return specs
 
@@ -275,11 +274,11 @@ def new_sequential(layers: list[Layer], name: str):
 
 def sequential_for_weights(name: str, layers: list[Layer], input_shape):
     """A Sequential of ``layers`` built for ``input_shape`` with placeholder weights, which
-    weights read from a file then replace. Built from a fixed key, so loading a model
+    weights read from a file then replace. Built from a fixed seed, so loading a model
     draws nothing from lstmkit's or NumPy's random generators."""
     shape = tuple(input_shape)
     for layer in layers:  # built before Sequential sees them, so it does not build them again
-        layer.build(shape, key=jax.random.key(0))
+        layer.build(shape, generator=np.random.default_rng(0))
         shape = layer.output_shape
     return new_sequential(layers, name)
 

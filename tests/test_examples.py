@@ -21,7 +21,7 @@ def load(name):
 
 def test_seed000_sine_wave_forecast():
     result = load("seed000_sine_wave").main(verbose=0)
-    # Seed: 6.07e-06. The script's seed gives about 2.7e-05.
+    # Seed: 6.07e-06. The script's seed gives about 6.0e-05 (15 of 20 seeds are below 1e-4).
     assert result["test_mse"] < 1e-4
     assert result["helpers_identical"] is True  # lstmkit.data reproduces the pandas loop
 

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from lstmkit import rng, validation
@@ -85,13 +86,17 @@ class Layer:
     def built(self) -> bool:
         return self.params is not None
 
-    def build(self, input_shape: Shape, key: jax.Array | None = None) -> Shape:
-        """Create the weights for ``input_shape`` (batch axis first); return the output shape."""
+    def build(self, input_shape: Shape, generator: np.random.Generator | None = None) -> Shape:
+        """Create the weights for ``input_shape`` (batch axis first); return the output shape.
+
+        The weights are drawn on the host from ``generator`` (default: the next one from
+        ``lstmkit.rng``), so building compiles nothing.
+        """
         input_shape = tuple(input_shape)
         self.check_input_shape(input_shape)
-        key = rng.next_key() if key is None else key
-        # One compiled program per layer rather than one per initializer operation.
-        self.params = jax.jit(self.init, static_argnums=1)(key, input_shape)
+        generator = rng.next_generator() if generator is None else generator
+        self.params = {name: jnp.asarray(w, jnp.float32)
+                       for name, w in self.init(generator, input_shape).items()}
         self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
         return self.output_shape
 
@@ -104,8 +109,12 @@ class Layer:
                 f"dimensions per sample, got input_shape={input_shape[1:]}."
             )
 
-    def init(self, key: jax.Array, input_shape: Shape) -> dict[str, jax.Array]:
-        """Create this layer's weights; layers without weights return ``{}``."""
+    def weight_shapes(self, input_shape: Shape) -> dict[str, tuple[int, ...]]:
+        """The shape of each weight for ``input_shape``, in Keras's order; ``{}`` if none."""
+        return {}
+
+    def init(self, generator: np.random.Generator, input_shape: Shape) -> dict[str, np.ndarray]:
+        """This layer's initial weights, drawn from ``generator`` (NumPy arrays)."""
         return {}
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

@@ -44,12 +44,16 @@ class Dense(Layer):
                 f"input_shape={input_shape[1:]}."
             )
 
-    def init(self, key, input_shape):
-        k_kernel, k_bias = jax.random.split(key)
-        params = {"kernel": self.kernel_initializer(k_kernel, (input_shape[-1], self.units))}
+    def weight_shapes(self, input_shape):
+        shapes = {"kernel": (input_shape[-1], self.units)}
         if self.use_bias:
-            params["bias"] = self.bias_initializer(k_bias, (self.units,))
-        return params
+            shapes["bias"] = (self.units,)
+        return shapes
+
+    def init(self, generator, input_shape):
+        inits = {"kernel": self.kernel_initializer, "bias": self.bias_initializer}
+        return {name: initializers.draw(inits[name], shape, generator)
+                for name, shape in self.weight_shapes(input_shape).items()}
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)

@@ -68,8 +68,8 @@ class LSTM(Layer):
             "recurrent_dropout": self.recurrent_dropout,
         }
 
-    def build(self, input_shape, key=None):
-        output_shape = super().build(input_shape, key)
+    def build(self, input_shape, generator=None):
+        output_shape = super().build(input_shape, generator)
         if self.stateful:
             self.reset_states()
         return output_shape
@@ -87,23 +87,29 @@ class LSTM(Layer):
                 f"input_shape={input_shape[1:]}; give input_shape=(timesteps, features)."
             )
 
-    def init(self, key, input_shape):
-        k_kernel, k_recurrent, k_bias = jax.random.split(key, 3)
+    def weight_shapes(self, input_shape):
         F, U = input_shape[-1], self.units
-        params = {
-            "kernel": self.kernel_initializer(k_kernel, (F, 4 * U)),
-            "recurrent_kernel": self.recurrent_initializer(k_recurrent, (U, 4 * U)),
-        }
+        shapes = {"kernel": (F, 4 * U), "recurrent_kernel": (U, 4 * U)}
         if self.use_bias:
-            if self.unit_forget_bias:
-                k_i, k_co = jax.random.split(k_bias)
-                params["bias"] = jnp.concatenate([
-                    self.bias_initializer(k_i, (U,)),
-                    jnp.ones((U,), jnp.float32),
-                    self.bias_initializer(k_co, (2 * U,)),
-                ])
-            else:
-                params["bias"] = self.bias_initializer(k_bias, (4 * U,))
+            shapes["bias"] = (4 * U,)
+        return shapes
+
+    def init(self, generator, input_shape):
+        shapes, U = self.weight_shapes(input_shape), self.units
+        params = {
+            "kernel": initializers.draw(self.kernel_initializer, shapes["kernel"], generator),
+            "recurrent_kernel": initializers.draw(self.recurrent_initializer,
+                                                  shapes["recurrent_kernel"], generator),
+        }
+        if not self.use_bias:
+            return params
+        if self.unit_forget_bias:  # Keras: the forget gate's quarter starts at exactly 1
+            params["bias"] = np.concatenate([
+                initializers.draw(self.bias_initializer, (U,), generator),
+                np.ones(U, np.float32),
+                initializers.draw(self.bias_initializer, (2 * U,), generator)])
+        else:
+            params["bias"] = initializers.draw(self.bias_initializer, (4 * U,), generator)
         return params
 
     def compute_output_shape(self, input_shape):
