@@ -22,10 +22,10 @@ test: $(STAMP)
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -q
 
 # Peers (Keras 3, PyTorch 2.13 CPU) come from the bench extra, installed here only.
+# peers.py includes the seeds' workloads (W1, W2) that seed_workloads.py runs alone.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	KERAS_BACKEND=jax $(BIN)/python benchmarks/peers.py
-	KERAS_BACKEND=jax $(BIN)/python benchmarks/seed_workloads.py
 	KERAS_BACKEND=jax $(BIN)/python benchmarks/stateful_loop.py
 
 lint: $(STAMP)

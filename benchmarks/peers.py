@@ -33,43 +33,9 @@ import time
 
 import numpy as np
 from harness import run_measurement
-from seed_workloads import alphabet_data, sine_data
+from workloads import FIRST_FIT, SEED, WORKLOADS, lstm_flops
 
 IMPLS = ("lstmkit", "lstmkit-warm", "keras", "torch")
-SEED = 7
-
-
-# ----- the workloads: data and model shapes, shared by every implementation --------------------
-def w3_data():
-    rng = np.random.default_rng(SEED)
-    x = rng.normal(size=(4000, 30, 40)).astype("float32")
-    return x, x[:, -5:, :5].mean(axis=(1, 2))[:, None]
-
-
-def w4_data(steps=8):
-    rng = np.random.default_rng(SEED)
-    x = rng.normal(size=(64 * steps, 100, 64)).astype("float32")
-    return x, x[:, -10:, :4].mean(axis=(1, 2))[:, None]
-
-
-WORKLOADS = {  # name: (layers as (units, return_sequences), head, data, fit settings)
-    "W1": ([(32, False)], (26, "softmax"), alphabet_data,
-           {"batch_size": 1, "epochs": 500}),
-    "W2": ([(10, False)], (1, None), lambda: sine_data()[:2],
-           {"batch_size": 128, "epochs": 20, "validation_split": 0.1}),
-    "W3": ([(100, True), (50, False)], (1, None), w3_data, {"batch_size": 200, "epochs": 1}),
-    "W4": ([(256, False)], (1, None), w4_data, {"batch_size": 64, "epochs": 1}),
-}
-FIRST_FIT = ("W1", "W2")  # timed from the first fit; W3 and W4 after a compiling epoch
-
-
-def lstm_flops(workload, x) -> float:
-    """FLOPs of the LSTM matmuls of one pass over x, forward and backward (3x forward)."""
-    layers, features, total = WORKLOADS[workload][0], x.shape[2], 0.0
-    for units, _ in layers:
-        total += 3 * 2 * x.shape[0] * x.shape[1] * (features + units) * 4 * units
-        features = units
-    return total
 
 
 # ----- one measurement, in this process -----------------------------------------------------
@@ -241,12 +207,13 @@ def print_table(results, workloads, impls, repeats):
                   f"{fmt_quality(runs[-1])}")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None, workloads=tuple(WORKLOADS), impls=IMPLS, description=None):
+    """The command line; ``workloads`` and ``impls`` are the defaults it runs."""
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS),
-                        default=list(WORKLOADS))
-    parser.add_argument("--impls", nargs="+", choices=IMPLS, default=list(IMPLS))
+                        default=list(workloads))
+    parser.add_argument("--impls", nargs="+", choices=IMPLS, default=list(impls))
     parser.add_argument("--run", nargs=2, metavar=("IMPL", "WORKLOAD"),
                         help="measure once in this process (lstmkit|keras|torch, workload)")
     parser.add_argument("--json", metavar="PATH", help="also write all measurements here")

@@ -27,6 +27,7 @@ Run: ``python examples/seed003_stacked_lstm.py``
 
 import numpy as np
 
+from lstmkit.data import sliding_windows
 from lstmkit.layers.core import Activation, Dense, Dropout
 from lstmkit.layers.recurrent import LSTM
 from lstmkit.models import Sequential
@@ -76,6 +77,12 @@ def main(verbose=1):
         labels.append(target[index + sequence_length])
     result = np.array(result)
     labels = np.array(labels)
+    # The same windows in one call: y is a column of the table, the next row its target.
+    table = np.column_stack([data, target])
+    windows, next_y = sliding_windows(table, lookback=sequence_length,
+                                      features=list(range(N_COLUMNS)), targets=N_COLUMNS)
+    helpers_identical = np.array_equal(windows, result) and np.array_equal(next_y[:, 0], labels)
+    print("lstmkit.data.sliding_windows gives identical arrays:", helpers_identical)
     persistence = target[sequence_length - 1: -1]  # y of each window's last row
 
     train_size = N_TRAIN
@@ -108,7 +115,7 @@ def main(verbose=1):
     print(f"persistence baseline mse {baseline_mse:.4e}, "
           f"training-mean baseline mse {mean_mse:.4e}")
     return {"mse": mse, "mae": mae, "mape": mape, "baseline_mse": baseline_mse,
-            "mean_baseline_mse": mean_mse}
+            "mean_baseline_mse": mean_mse, "helpers_identical": helpers_identical}
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ Run: ``python examples/seed004_lifecycle.py``
 import numpy as np
 from numpy import array
 
+from lstmkit.data import as_sequences
 from lstmkit.layers import LSTM, Activation, Dense
 from lstmkit.models import Sequential
 from lstmkit.optimizers import SGD
@@ -41,8 +42,10 @@ def main(verbose=0):
 
     # 4.1 Define the network. Two columns of X treated as two timesteps of 1 feature:
     data, y = make_data(200, rs)
+    columns = data
     data = data.reshape((data.shape[0], data.shape[1], 1))
     X = data
+    helpers_identical = np.array_equal(as_sequences(columns, columns_are="timesteps"), X)
     print("X", X.shape, "y", y.shape, f"positive fraction {y.mean():.2f}")
 
     # The list form (seed table 4.2); the input shape comes from the first data it sees.
@@ -91,7 +94,9 @@ def main(verbose=0):
 
     # 4.7.1 One sample of 10 timesteps and 1 feature.
     data = array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    series = data
     data = data.reshape((1, 10, 1))
+    helpers_identical &= np.array_equal(as_sequences(series), data)
     print(data.shape)
     print(data)
     model = Sequential()
@@ -101,14 +106,18 @@ def main(verbose=0):
     # 4.7.2 Two parallel series: one sample of 10 timesteps and 2 features.
     data = array([ [0.1, 1.0], [0.2, 0.9], [0.3, 0.8], [0.4, 0.7], [0.5, 0.6], [0.6, 0.5],
     [0.7, 0.4], [0.8, 0.3], [0.9, 0.2], [1.0, 0.1]])
+    table = data
     data = data.reshape(1, 10, 2)
+    helpers_identical &= np.array_equal(as_sequences(table, one_sequence=True), data)
     print(data.shape)
     model = Sequential()
     model.add(LSTM(32, input_shape=(10, 2)))
     print("LSTM(32) on (1, 10, 2) ->", model.predict(data, verbose=0).shape)
 
+    # lstmkit.data.as_sequences names these three reshapes (seed section 4.7's advice).
+    print("lstmkit.data.as_sequences gives identical arrays:", helpers_identical)
     return {"accuracy": new_accuracy, "loss": new_loss,
-            "train_accuracy": accuracy, "train_loss": loss}
+            "train_accuracy": accuracy, "train_loss": loss, "helpers_identical": helpers_identical}
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from lstmkit.data import (
     windowed_split,
 )
 from lstmkit.datasets import load_macrodata, load_sunspots
+from lstmkit.forecast import mae, mse, rmse
 from lstmkit.layers import LSTM, Activation, Dense, Dropout
 from lstmkit.models import Sequential
 from lstmkit.optimizers import SGD
@@ -56,23 +57,7 @@ class Settings:
         return quick if self.quick else full
 
 
-# ----- measures and baselines ----------------------------------------------------------
-def _errors(actual, predicted) -> np.ndarray:
-    return np.ravel(np.asarray(predicted, np.float64)) - np.ravel(np.asarray(actual, np.float64))
-
-
-def mse(actual, predicted) -> float:
-    return float(np.mean(_errors(actual, predicted) ** 2))
-
-
-def rmse(actual, predicted) -> float:
-    return float(np.sqrt(mse(actual, predicted)))
-
-
-def mae(actual, predicted) -> float:
-    return float(np.mean(np.abs(_errors(actual, predicted))))
-
-
+# ----- baselines (the measures are lstmkit.forecast's) ---------------------------------
 def lagged(values: np.ndarray, start: int, lag: int) -> np.ndarray:
     """The naive forecast of ``values[start:]``: each value ``lag`` steps earlier
     (``lag=1`` is persistence, ``lag`` = the period is the seasonal naive forecast)."""

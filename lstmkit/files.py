@@ -26,6 +26,18 @@ def checked_path(path, what: str) -> str:
     return os.fspath(path)
 
 
+def writable_path(path) -> str:
+    """``path`` made absolute, once it is known that a file can be put there: its folder
+    exists and it is not a folder itself. Checked before long work that ends in a write."""
+    path = os.path.abspath(checked_path(path, "path"))
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"Cannot write {path}: the folder {folder} does not exist.")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"Cannot write {path}: it is a folder; name a file.")
+    return path
+
+
 def write_atomically(path, write: Callable[[BinaryIO], None]) -> None:
     """Call ``write(file)`` on a new temporary file next to ``path``, then rename it to ``path``.
 
@@ -37,10 +49,8 @@ def write_atomically(path, write: Callable[[BinaryIO], None]) -> None:
     Raises:
         FileNotFoundError: the folder of ``path`` does not exist.
     """
-    path = os.path.abspath(checked_path(path, "path"))
+    path = writable_path(path)
     folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"Cannot write {path}: the folder {folder} does not exist.")
     temporary = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temporary, "xb") as file:  # "x": never reuse another writer's file

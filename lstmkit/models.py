@@ -11,7 +11,17 @@ import jax
 import numpy as np
 
 from lstmkit import callbacks as callbacks_lib
-from lstmkit import losses, optimizers, progress, rng, saving, serialization, training, validation
+from lstmkit import (
+    losses,
+    optimizers,
+    progress,
+    rng,
+    saving,
+    serialization,
+    training,
+    validation,
+    windowed,
+)
 from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
 from lstmkit.layers.base import Layer, unique_name
@@ -274,7 +284,8 @@ class Sequential:
                             objective=objective)
         steps = -(-x.shape[0] // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
-        x, y, x_val, y_val = jax.device_put((x, y, x_val, y_val))
+        x, x_val = windowed.to_device(x), windowed.to_device(x_val)
+        y, y_val = jax.device_put((y, y_val))
         state = self._train_state()
         chunks, epoch, count = [], initial_epoch, 1
         try:
@@ -342,7 +353,7 @@ class Sequential:
         objective = self._objective(y)
         start = time.perf_counter()
         logs, states = self._program("evaluate", batch_size, objective=objective)(
-            self._params(), self._states(), *jax.device_put((x, y)))
+            self._params(), self._states(), windowed.to_device(x), jax.device_put(y))
         self._store_states(states)
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
@@ -356,7 +367,7 @@ class Sequential:
         batch_size = self._batch_size(batch_size, x.shape[0], "predict")
         start = time.perf_counter()
         outputs, states = self._program("predict", batch_size)(
-            self._params(), self._states(), jax.device_put(x))
+            self._params(), self._states(), windowed.to_device(x))
         self._store_states(states)
         outputs = np.asarray(outputs)
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})

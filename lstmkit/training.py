@@ -22,6 +22,7 @@ import jax.numpy as jnp
 import optax
 from jax import lax
 
+from lstmkit import windowed
 from lstmkit.metrics import Metric
 
 
@@ -64,13 +65,19 @@ def finalize(objective: Objective, sums: jax.Array, count) -> jax.Array:
 
 
 def batch_plan(n: int, batch_size: int, order: jax.Array | None = None):
-    """Sample indices (n_batches, B) and 0/1 weights marking real rows, last batch padded."""
+    """Sample indices (n_batches, B), the last batch padded, and each batch's count of
+    real rows (n_batches,), which ``row_weights`` turns into the batch's 0/1 weights."""
     n_batches = -(-n // batch_size)
     pad = n_batches * batch_size - n
     order = jnp.arange(n) if order is None else order
     order = jnp.concatenate([order, jnp.zeros(pad, order.dtype)])
-    weights = (jnp.arange(n_batches * batch_size) < n).astype(jnp.float32)
-    return order.reshape(n_batches, batch_size), weights.reshape(n_batches, batch_size)
+    counts = jnp.full(n_batches, batch_size).at[-1].set(batch_size - pad)
+    return order.reshape(n_batches, batch_size), counts
+
+
+def row_weights(count, batch_size: int) -> jax.Array:
+    """1.0 for the ``count`` real rows of a batch, 0.0 for its padding."""
+    return (jnp.arange(batch_size) < count).astype(jnp.float32)
 
 
 def start_state(tx: optax.GradientTransformation, params, states, opt_state=None):
@@ -105,20 +112,21 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
         ``(state, logs, val_logs)``; ``val_logs`` is ``None`` without validation data.
     """
     key, k_order, k_steps = jax.random.split(state.key, 3)
-    n = x.shape[0]
+    n = windowed.count(x)
     order = jax.random.permutation(k_order, n) if shuffle else None
-    indices, weights = batch_plan(n, batch_size, order)
+    indices, counts = batch_plan(n, batch_size, order)
     step_keys = jax.random.split(k_steps, indices.shape[0])
 
     def body(carry, batch):
         state, sums = carry
-        idx, w, k = batch
-        state, batch_total = train_step(objective, tx, state, x[idx], y[idx], w, k)
+        idx, count, k = batch
+        state, batch_total = train_step(objective, tx, state, windowed.take(x, idx), y[idx],
+                                        row_weights(count, batch_size), k)
         return (state, sums + batch_total), None
 
     sums0 = jnp.zeros(1 + len(objective.metrics))
     (state, sums), _ = lax.scan(body, (state._replace(key=key), sums0),
-                                (indices, weights, step_keys))
+                                (indices, counts, step_keys))
     logs = finalize(objective, sums, n)
     val_logs = None  # validation starts from the training states and leaves them as they are
     if x_val is not None:
@@ -157,26 +165,29 @@ def train_epochs(objective, tx, batch_size: int, shuffle: bool, reset_states: bo
 
 def evaluate(objective: Objective, batch_size: int, params, states, x, y):
     """Logs ``[loss, *metrics]`` over (x, y) in inference mode, and the final states."""
-    indices, weights = batch_plan(x.shape[0], batch_size)
+    indices, counts = batch_plan(windowed.count(x), batch_size)
 
     def body(carry, batch):
         sums, states = carry
-        idx, w = batch
-        y_pred, states = objective.forward(params, states, x[idx], training=False, key=None)
-        return (sums + batch_sums(objective, y[idx], y_pred, w), states), None
+        idx, count = batch
+        y_pred, states = objective.forward(params, states, windowed.take(x, idx),
+                                           training=False, key=None)
+        weights = row_weights(count, batch_size)
+        return (sums + batch_sums(objective, y[idx], y_pred, weights), states), None
 
     sums0 = jnp.zeros(1 + len(objective.metrics))
-    (sums, states), _ = lax.scan(body, (sums0, states), (indices, weights))
-    return finalize(objective, sums, x.shape[0]), states
+    (sums, states), _ = lax.scan(body, (sums0, states), (indices, counts))
+    return finalize(objective, sums, windowed.count(x)), states
 
 
 def predict(forward: Callable, batch_size: int, params, states, x):
     """Model outputs for every sample of x, computed batch by batch, and the final states."""
-    indices, _ = batch_plan(x.shape[0], batch_size)
+    n = windowed.count(x)
+    indices, _ = batch_plan(n, batch_size)
 
     def body(states, idx):
-        y, states = forward(params, states, x[idx], training=False, key=None)
+        y, states = forward(params, states, windowed.take(x, idx), training=False, key=None)
         return states, y
 
     states, outputs = lax.scan(body, states, indices)
-    return outputs.reshape(-1, *outputs.shape[2:])[: x.shape[0]], states  # (n_batches*B, ...)
+    return outputs.reshape(-1, *outputs.shape[2:])[:n], states  # from (n_batches, B, ...)

@@ -6,6 +6,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from lstmkit import windowed
+
 
 def numeric(name: str, value) -> np.ndarray:
     """``value`` as an array, refusing text, objects and other non-numeric data."""
@@ -34,6 +36,11 @@ def as_numeric_array(name: str, value) -> np.ndarray:
     array = numeric(name, value)
     if array.ndim == 0 or array.shape[0] == 0:
         raise ValueError(f"{name} has no samples (shape {array.shape}); pass at least one.")
+    found = windowed.series_of(array)
+    if found is not None:  # windows of a series: check and convert the series, not a copy
+        series, step = found
+        check_finite(f"{name} (the series its windows view)", series)
+        return windowed.windows_of(series.astype(np.float32, copy=False), *array.shape[:2], step)
     check_finite(name, array)
     return array.astype(np.float32, copy=False)
 

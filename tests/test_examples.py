@@ -40,6 +40,7 @@ def test_seed003_stacked_lstm_beats_baselines():
     assert all(math.isfinite(result[k]) for k in ("mse", "mae", "mape"))
     assert result["mse"] < result["baseline_mse"]
     assert result["mse"] < 0.6 * result["mean_baseline_mse"]
+    assert result["helpers_identical"] is True  # lstmkit.data reproduces the window loop
 
 
 def test_seed004_lifecycle():
@@ -47,6 +48,7 @@ def test_seed004_lifecycle():
     assert result["accuracy"] > 0.8
     assert result["train_accuracy"] > 0.8
     assert math.isfinite(result["loss"]) and result["loss"] < 0.4
+    assert result["helpers_identical"] is True  # as_sequences reproduces the reshapes
 
 
 def test_seed004_stateful_loop():
