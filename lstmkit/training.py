@@ -22,6 +22,7 @@ import jax.numpy as jnp
 import optax
 from jax import lax
 
+from lstmkit import shuffle as shuffle_lib
 from lstmkit import windowed
 from lstmkit.metrics import Metric
 
@@ -113,7 +114,7 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
     """
     key, k_order, k_steps = jax.random.split(state.key, 3)
     n = windowed.count(x)
-    order = jax.random.permutation(k_order, n) if shuffle else None
+    order = shuffle_lib.shuffled_order(k_order, n) if shuffle else None
     indices, counts = batch_plan(n, batch_size, order)
     step_keys = jax.random.split(k_steps, indices.shape[0])
 
