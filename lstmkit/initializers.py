@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from lstmkit import rng as rng_lib
-from lstmkit.registry import lookup, snake_case
+from lstmkit.registry import from_config, lookup, snake_case
 
 Initializer = Callable[..., np.ndarray]
 
@@ -213,15 +213,5 @@ def serialize(initializer: Initializer):
 
 
 def deserialize(config: dict) -> Initializer:
-    """The initializer ``serialize`` describes.
-
-    Raises:
-        ValueError: an unknown class name (the message lists the valid names).
-        TypeError: ``config`` is not ``{"class_name": str, "config": dict}`` or names an
-            argument the class does not take.
-    """
-    class_name, arguments = config.get("class_name"), config.get("config", {})
-    if not isinstance(class_name, str) or not isinstance(arguments, dict):
-        raise TypeError(f"An initializer config is {{'class_name': str, 'config': dict}}, got "
-                        f"{config!r}.")
-    return lookup("initializer", snake_case(class_name), _INITIALIZERS)(**arguments)
+    """The initializer ``serialize`` describes (errors: ``registry.from_config``)."""
+    return from_config("initializer", config, _INITIALIZERS, name=snake_case)

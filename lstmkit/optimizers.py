@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from lstmkit import registry
 from lstmkit.registry import lookup
 
 
@@ -201,15 +202,5 @@ def serialize(optimizer: Optimizer) -> dict:
 
 
 def deserialize(config: dict) -> Optimizer:
-    """The optimizer ``serialize`` describes.
-
-    Raises:
-        ValueError: an unknown class name (the message lists the valid names).
-        TypeError: ``config`` is not ``{"class_name": str, "config": dict}`` or names an
-            argument the class does not take.
-    """
-    class_name, arguments = config.get("class_name"), config.get("config", {})
-    if not isinstance(class_name, str) or not isinstance(arguments, dict):
-        raise TypeError(f"An optimizer config is {{'class_name': str, 'config': dict}}, got "
-                        f"{config!r}.")
-    return lookup("optimizer", class_name, _OPTIMIZERS)(**arguments)
+    """The optimizer ``serialize`` describes (errors: ``registry.from_config``)."""
+    return registry.from_config("optimizer", config, _OPTIMIZERS)

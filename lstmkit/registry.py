@@ -11,6 +11,25 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
+def from_config(kind: str, config: dict, table: Mapping[str, Any],
+                name: Callable[[str], str] | None = None) -> Any:
+    """The object Keras's config form ``{"class_name": ..., "config": {...}}`` describes:
+    ``table[class_name](**config)``, the class name first mapped by ``name`` when given
+    (``lookup`` ignores case either way).
+
+    Raises:
+        ValueError: an unknown class name (the message lists the valid names).
+        TypeError: ``config`` is not ``{"class_name": str, "config": dict}`` or names an
+            argument the class does not take.
+    """
+    class_name, arguments = config.get("class_name"), config.get("config", {})
+    if not isinstance(class_name, str) or not isinstance(arguments, dict):
+        raise TypeError(f"An {kind} config is {{'class_name': str, 'config': dict}}, got "
+                        f"{config!r}.")
+    key = class_name if name is None else name(class_name)
+    return lookup(kind, key, table)(**arguments)
+
+
 def lookup(kind: str, identifier: Any, table: Mapping[str, Any]) -> Any:
     """Return ``table[identifier]`` for a string, or ``identifier`` itself for a callable.
 
