@@ -12,6 +12,7 @@ import numpy as np
 
 from lstmkit import callbacks as callbacks_lib
 from lstmkit import (
+    epoch_draws,
     losses,
     optimizers,
     progress,
@@ -280,19 +281,24 @@ class Sequential:
             self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
         self._warn_if_shuffling(shuffle)
         objective = self._objective(y)
-        run = self._program("train", batch_size, bool(shuffle), reset_states,
-                            objective=objective)
-        steps = -(-x.shape[0] // batch_size)
+        n, shuffle = x.shape[0], bool(shuffle)
+        capacity = epoch_draws.capacity(n, shuffle, MAX_CHUNK)
+        run = self._program("train", batch_size, reset_states, capacity, objective=objective)
+        dropout = any(layer.uses_dropout for layer in self.layers)
+        steps = -(-n // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
         x, x_val = windowed.to_device(x), windowed.to_device(x_val)
         y, y_val = jax.device_put((y, y_val))
-        state = self._train_state()
+        state, key = self._train_state(), self._training_key()
         chunks, epoch, count = [], initial_epoch, 1
         try:
             while epoch < epochs:
-                count = min(count, epochs - epoch)
+                count = min(count, epochs - epoch, capacity)
                 start = time.perf_counter()
-                state, logs, val_logs = run(state, x, y, x_val, y_val, count)
+                next_key, draws = epoch_draws.draw(key, count, capacity, n, shuffle=shuffle,
+                                                   dropout=dropout)
+                state, logs, val_logs = run(state, x, y, x_val, y_val, draws, count)
+                key = next_key
                 chunks.append((epoch, count, logs, val_logs))
                 if verbose:
                     self._report_chunk(verbose, epochs, steps, time.perf_counter() - start,
@@ -300,7 +306,7 @@ class Sequential:
                 epoch += count
                 count = _next_chunk(count, time.perf_counter() - start)
         finally:
-            self._store(state)
+            self._store(state, key)
             for first, n, logs, val_logs in jax.device_get(chunks):
                 for i in range(n):
                     history.append(first + i, self._logs_dict(
@@ -318,20 +324,24 @@ class Sequential:
     def _train_state(self) -> training.TrainState:
         """The state training starts from, with its own copy of the weights, so the layers'
         arrays survive buffer donation even if training is interrupted."""
-        if self._key is None:
-            self._key = rng.next_key()
         start = self._program("start", None)  # no batches: copies and optimizer init
         params, states, opt_state = start(self._params(), self._states(), self._opt_state)
         self._opt_state = opt_state
-        return training.TrainState(params, opt_state, self._key, states)
+        return training.TrainState(params, opt_state, states)
 
-    def _store(self, state: training.TrainState) -> None:
+    def _training_key(self) -> np.ndarray:
+        """The key of the next epoch's shuffle and dropout (``lstmkit.epoch_draws``)."""
+        if self._key is None:
+            self._key = epoch_draws.key_words(rng.next_seed())
+        return self._key
+
+    def _store(self, state: training.TrainState, key: np.ndarray) -> None:
         if any(leaf.is_deleted() for leaf in jax.tree.leaves(state.params)):
             return  # interrupted inside a call: keep the weights from before this fit
         for layer, params in zip(self.layers, state.params, strict=True):
             layer.params = params
         self._store_states(state.states)
-        self._opt_state, self._key = state.opt_state, state.key
+        self._opt_state, self._key = state.opt_state, key
 
     def _store_states(self, states) -> None:
         for layer, carry in zip(self.layers, states, strict=True):
@@ -470,9 +480,9 @@ def _make_program(kind, batch_size, statics, objective, forward, tx):
     if kind == "start":
         return jax.jit(functools.partial(training.start_state, tx))
     if kind == "train":
-        shuffle, reset_states = statics
-        epochs = functools.partial(training.train_epochs, objective, tx, batch_size, shuffle,
-                                   reset_states, MAX_CHUNK)
+        reset_states, capacity = statics
+        epochs = functools.partial(training.train_epochs, objective, tx, batch_size,
+                                   reset_states, capacity)
         return jax.jit(epochs, donate_argnums=0)
     if kind == "evaluate":
         return jax.jit(functools.partial(training.evaluate, objective, batch_size))

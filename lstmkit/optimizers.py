@@ -52,6 +52,10 @@ class Optimizer:
         return lambda step: lr / (1.0 + decay * step)
 
     def transformation(self) -> optax.GradientTransformation:
+        """Clipping (per weight, as Keras clips), then the update rule over all weights as
+        one flat vector (``optax.flatten``): an elementwise rule then compiles to a few
+        fused kernels instead of a few per weight, which shortens XLA's compilation of
+        every training program."""
         clips = []
         if self.clipvalue is not None:
             clips.append(optax.clip(self.clipvalue))
@@ -59,7 +63,7 @@ class Optimizer:
             clips.append(clip_each_by_norm(self.clipnorm))
         if self.global_clipnorm is not None:
             clips.append(optax.clip_by_global_norm(self.global_clipnorm))
-        return optax.chain(*clips, self.core(self.schedule()))
+        return optax.chain(*clips, optax.flatten(self.core(self.schedule())))
 
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this optimizer: ``type(self)(**config)``."""

@@ -1,6 +1,6 @@
-"""Where lstmkit's randomness comes from: one stream of seeds, for explicit JAX keys
-(shuffles, dropout masks, inside the compiled programs) and NumPy generators (initial
-weights, drawn on the host).
+"""Where lstmkit's randomness comes from: one stream of seeds, for models' training keys
+(shuffles and dropout masks, ``lstmkit.epoch_draws``), explicit JAX keys (a layer called
+on arrays with ``training=True``) and NumPy generators (initial weights).
 
 After ``set_random_seed(n)`` the seeds come from ``(n, counter)``, so the same program
 gives the same weights, shuffles and dropout masks, bit for bit. Without it, each seed
@@ -29,15 +29,16 @@ def set_random_seed(seed: int) -> None:
 
 def next_key() -> jax.Array:
     """A fresh PRNG key for one consumer (a model's training run, a dropout call)."""
-    return jax.random.key(_next_seed())
+    return jax.random.key(next_seed())
 
 
 def next_generator() -> np.random.Generator:
     """A fresh NumPy generator for one consumer (a layer's initial weights)."""
-    return np.random.default_rng(_next_seed())
+    return np.random.default_rng(next_seed())
 
 
-def _next_seed() -> int:
+def next_seed() -> int:
+    """The next seed of the stream (a non-negative 31-bit int)."""
     global _counter
     if _seed is None:
         return int(np.random.randint(0, 2**31 - 1))

@@ -39,7 +39,7 @@ CONFIG, WEIGHTS = "config.json", "weights.safetensors"
 OPTIMIZER, STATES = "optimizer.safetensors", "states.safetensors"
 MEMBERS = (CONFIG, WEIGHTS, OPTIMIZER, STATES)
 MAX_CONFIG_BYTES = 16 * 2**20
-_KEY_IMPLS = ("threefry2x32", "rbg", "unsafe_rbg")
+KEY_IMPL = "threefry2x32"  # the layout of the training key's two words
 _DICT_OR_NONE = (dict, type(None))
 
 
@@ -82,12 +82,9 @@ def model_members(model, include_optimizer: bool) -> dict[str, bytes]:
 
 
 def training_config(model) -> dict:
-    """Where training stands: whether the optimizer state is saved, and the PRNG key that
-    the next epoch splits (it decides the shuffle order and dropout masks)."""
-    key = None
-    if model._key is not None:
-        key = {"impl": str(jax.random.key_impl(model._key)),
-               "data": np.asarray(jax.random.key_data(model._key)).tolist()}
+    """Where training stands: whether the optimizer state is saved, and the key that the
+    next epoch's shuffle and dropout are drawn from (``lstmkit.epoch_draws``)."""
+    key = None if model._key is None else {"impl": KEY_IMPL, "data": model._key.tolist()}
     return {"optimizer_state": model._opt_state is not None, "rng_key": key}
 
 
@@ -261,17 +258,14 @@ def _restore_training(model, archive, training: dict, has_opt: bool, path: str) 
             treedef, [jnp.asarray(arrays[str(i)]) for i in range(len(leaves))])
 
 
-def _key_from_config(config: dict, where: str) -> jax.Array:
+def _key_from_config(config: dict, where: str) -> np.ndarray:
     impl = field(config, "impl", str, where)
     data = field(config, "data", list, where)
-    if impl not in _KEY_IMPLS or not all(
+    if impl != KEY_IMPL or len(data) != 2 or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**32 for d in data):
-        raise ValueError(f"{where} must name a JAX PRNG implementation ({_KEY_IMPLS}) and "
-                         f"hold 32-bit unsigned integers, got {config!r:.200}.")
-    try:
-        return jax.random.wrap_key_data(np.asarray(data, np.uint32), impl=impl)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{where}: {err}") from None
+        raise ValueError(f"{where} must be {{'impl': {KEY_IMPL!r}, 'data': [two 32-bit "
+                         f"unsigned integers]}}, got {config!r:.200}.")
+    return np.asarray(data, np.uint32)
 
 
 def _limit(specs: dict) -> int:

@@ -1,11 +1,14 @@
 """The compiled programs behind ``fit``, ``evaluate`` and ``predict``.
 
 Everything here is pure: a ``TrainState`` goes in and a new one comes out. One epoch
-(``train_epoch``) shuffles, slices every batch, steps the optimizer (``lax.scan`` over
-batches) and evaluates the validation data; ``train_epochs`` runs many epochs in one
-XLA program, with no round trip to Python in between. The last partial batch is padded
-to full size with zero-weight rows, so its gradient is the mean over its real samples (as
-Keras computes it) and every epoch of a given data size runs the same compiled program.
+(``train_epoch``) slices every batch in the epoch's order, steps the optimizer
+(``lax.scan`` over batches) and evaluates the validation data; ``train_epochs`` runs many
+epochs in one XLA program, with no round trip to Python in between. The epochs' orders
+and dropout keys come in as data, drawn on the host (``lstmkit.epoch_draws``).
+
+The last partial batch is padded to full size with zero-weight rows, so its gradient is
+the mean over its real samples (as Keras computes it) and every epoch of a given data
+size runs the same compiled program.
 
 Logs are vectors ``[loss, *metrics]`` of sample-weighted epoch means, as Keras reports.
 
@@ -22,15 +25,14 @@ import jax.numpy as jnp
 import optax
 from jax import lax
 
-from lstmkit import shuffle as shuffle_lib
 from lstmkit import windowed
+from lstmkit.epoch_draws import Draws
 from lstmkit.metrics import Metric
 
 
 class TrainState(NamedTuple):
     params: list  # one dict of arrays per layer
     opt_state: Any
-    key: jax.Array
     states: list  # per layer: a stateful layer's carry, else None
 
 
@@ -105,18 +107,18 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
     return state._replace(params=params, opt_state=opt_state, states=states), sums
 
 
-def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState,
-                x, y, x_val=None, y_val=None):
-    """One epoch over (x, y) and, when given, an evaluation of (x_val, y_val).
+def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=None,
+                y_val=None, order=None, key=None):
+    """One epoch over (x, y) in ``order`` (default: as given) and, when given, an
+    evaluation of (x_val, y_val). ``key`` (only for models with dropout) gives each
+    batch its own key.
 
     Returns:
         ``(state, logs, val_logs)``; ``val_logs`` is ``None`` without validation data.
     """
-    key, k_order, k_steps = jax.random.split(state.key, 3)
     n = windowed.count(x)
-    order = shuffle_lib.shuffled_order(k_order, n) if shuffle else None
     indices, counts = batch_plan(n, batch_size, order)
-    step_keys = jax.random.split(k_steps, indices.shape[0])
+    step_keys = None if key is None else jax.random.split(key, indices.shape[0])
 
     def body(carry, batch):
         state, sums = carry
@@ -126,8 +128,7 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
         return (state, sums + batch_total), None
 
     sums0 = jnp.zeros(1 + len(objective.metrics))
-    (state, sums), _ = lax.scan(body, (state._replace(key=key), sums0),
-                                (indices, counts, step_keys))
+    (state, sums), _ = lax.scan(body, (state, sums0), (indices, counts, step_keys))
     logs = finalize(objective, sums, n)
     val_logs = None  # validation starts from the training states and leaves them as they are
     if x_val is not None:
@@ -135,9 +136,10 @@ def train_epoch(objective, tx, batch_size: int, shuffle: bool, state: TrainState
     return state, logs, val_logs
 
 
-def train_epochs(objective, tx, batch_size: int, shuffle: bool, reset_states: bool,
-                 max_epochs: int, state: TrainState, x, y, x_val, y_val, count):
-    """``count`` (<= ``max_epochs``, a traced number) epochs in one program.
+def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs: int,
+                 state: TrainState, x, y, x_val, y_val, draws: Draws, count):
+    """``count`` (<= ``max_epochs``, a traced number) epochs in one program, epoch ``e``
+    with ``draws``'s row ``e``.
 
     With ``reset_states`` the stateful layers' states go back to zeros after each epoch
     (as ``model.reset_states()`` after every ``fit(epochs=1)`` call would).
@@ -152,8 +154,10 @@ def train_epochs(objective, tx, batch_size: int, shuffle: bool, reset_states: bo
 
     def body(epoch, carry):
         state, rows, val_rows = carry
-        state, logs, val_logs = train_epoch(objective, tx, batch_size, shuffle, state,
-                                            x, y, x_val, y_val)
+        order = None if draws.orders is None else draws.orders[epoch]
+        key = None if draws.keys is None else jax.random.wrap_key_data(draws.keys[epoch])
+        state, logs, val_logs = train_epoch(objective, tx, batch_size, state, x, y, x_val,
+                                            y_val, order, key)
         if reset_states:
             state = state._replace(states=jax.tree.map(jnp.zeros_like, state.states))
         rows = rows.at[epoch].set(logs)

@@ -515,7 +515,7 @@ def test_newer_format_version(good_file, tmp_path):
 @pytest.mark.parametrize("change, match", [
     (lambda c: c.update(model=[]), "'model' must be an object, got list"),
     (lambda c: c["training"].update(rng_key={"impl": "mt19937", "data": [1]}),
-     "must name a JAX PRNG implementation"),
+     "must be {'impl': 'threefry2x32', 'data': \\[two 32-bit unsigned integers\\]}"),
     (lambda c: c["compile"].update(loss="no_such_loss"), "Unknown loss 'no_such_loss'"),
     (lambda c: c["compile"]["optimizer"].update(class_name="Lion"), "Unknown optimizer 'Lion'"),
     (lambda c: c["compile"]["optimizer"]["config"].update(beta_1="fast"),

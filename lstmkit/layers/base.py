@@ -61,6 +61,11 @@ class Layer:
     input_ndim: int | None = None  # the rank of x this layer requires, batch axis included
     stateful = False  # True when the layer keeps its state between calls (``self.states``)
 
+    @property
+    def uses_dropout(self) -> bool:
+        """Whether training draws random masks here (and so needs a PRNG key)."""
+        return False
+
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
                  input_dim=None, batch_size=None):
         self.name = name or unique_name(type(self).__name__)

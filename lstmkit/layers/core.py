@@ -75,6 +75,10 @@ class Dropout(Layer):
     def get_config(self):
         return {**super().get_config(), "rate": self.rate}
 
+    @property
+    def uses_dropout(self) -> bool:
+        return self.rate > 0
+
     def apply(self, params, x, state=None, *, training=False, key=None):
         if not training or self.rate == 0.0:
             return x, state

@@ -159,6 +159,10 @@ class LSTM(Layer):
         zeros = jnp.zeros((batch_size, self.units), jnp.float32)
         return LSTMCarry(zeros, zeros)
 
+    @property
+    def uses_dropout(self) -> bool:
+        return bool(self.dropout or self.recurrent_dropout)
+
     def apply(self, params, x, state=None, *, training=False, key=None):
         """``x`` (B, T, F) -> (y, final ``LSTMCarry``); ``state`` defaults to zeros."""
         carry = self.zero_state(x.shape[0]) if state is None else LSTMCarry(*state)
