@@ -128,6 +128,11 @@ def test_many_epochs_in_one_program_equal_one_epoch_at_a_time(monkeypatch):
         np.testing.assert_array_equal(history.history[name], losses[name])
     for a, b in zip(one_by_one.get_weights(), chunked.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+    # calls limited by the size of their shuffles (8 samples: 2 epochs per call)
+    monkeypatch.setattr(lstmkit.epoch_draws, "ORDER_BUDGET", 16)
+    budgeted = regression_model(seed=3)
+    history = budgeted.fit(X, Y, epochs=7, batch_size=4, verbose=0, validation_split=0.2)
+    np.testing.assert_array_equal(history.history["loss"], losses["loss"])
 
 
 def test_second_fit_and_partial_batch_do_not_recompile():
