@@ -307,8 +307,8 @@ class Sequential:
                 count = _next_chunk(count, time.perf_counter() - start)
         finally:
             self._store(state, key)
-            for first, n, logs, val_logs in jax.device_get(chunks):
-                for i in range(n):
+            for first, ran, logs, val_logs in jax.device_get(chunks):
+                for i in range(ran):
                     history.append(first + i, self._logs_dict(
                         logs[i], None if val_logs is None else val_logs[i]))
         return history
