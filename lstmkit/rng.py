@@ -28,7 +28,7 @@ def set_random_seed(seed: int) -> None:
 
 
 def next_key() -> jax.Array:
-    """A fresh PRNG key for one consumer (a model's training run, a dropout call)."""
+    """A fresh PRNG key for one consumer (a layer called on arrays with ``training=True``)."""
     return jax.random.key(next_seed())
 
 
