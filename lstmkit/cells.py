@@ -39,16 +39,18 @@ class LSTMCarry(NamedTuple):
 
 
 def lstm_gates(z, c_prev, activation: Callable = jnp.tanh,
-               recurrent_activation: Callable = jax.nn.sigmoid):
+               recurrent_activation: Callable = jax.nn.sigmoid, axis: int = -1):
     """The elementwise half of a step: pre-activations z (B, 4U) -> ``(h, c)``.
 
+    ``axis`` is the gate axis of z (0 for the feature-major (4U, B) of ``lstm_sequence``).
     ``recurrent_activation`` is applied once to all of z and the gates sliced out after:
     one vectorized pass is several times faster on a CPU than one per sliced gate.
     """
-    U = c_prev.shape[-1]
-    gate = recurrent_activation(z)
-    c = gate[..., U:2 * U] * c_prev + gate[..., :U] * activation(z[..., 2 * U:3 * U])
-    h = gate[..., 3 * U:] * activation(c)
+    U = c_prev.shape[axis]
+    gate = lambda a, k: lax.slice_in_dim(a, k * U, (k + 1) * U, axis=axis)  # noqa: E731
+    act = recurrent_activation(z)
+    c = gate(act, 1) * c_prev + gate(act, 0) * activation(gate(z, 2))
+    h = gate(act, 3) * activation(c)
     return h, c
 
 
@@ -93,65 +95,164 @@ def run_over_time(cell: Callable, params: Params, x: jax.Array, carry):
 
 def lstm_sequence(params: Params, x: jax.Array, carry: LSTMCarry, recurrent_mask=None, *,
                   activation: Callable = jnp.tanh,
-                  recurrent_activation: Callable = jax.nn.sigmoid):
+                  recurrent_activation: Callable = jax.nn.sigmoid,
+                  feature_major: bool | None = None):
     """The LSTM over a whole sequence x (B, T, F): ``(final carry, outputs (B, T, U))``.
 
     The same function as ``run_over_time(lstm_cell, ...)``, differentiated by the
     hand-written backward pass. ``recurrent_mask`` (B, U) is dropout noise: it gets no
-    gradient.
+    gradient. The activations must be elementwise (every one Keras offers for an LSTM
+    is).
+
+    ``feature_major`` picks how the scan lays out its arrays (the default: by size, see
+    ``prefers_feature_major``); both compute the same function.
     """
-    mask = None if recurrent_mask is None else lax.stop_gradient(recurrent_mask)
-    return _lstm_scan(activation, recurrent_activation, params, jnp.swapaxes(x, 0, 1),
-                      LSTMCarry(*carry), mask)
+    if feature_major is None:
+        feature_major = prefers_feature_major(x.shape[0], params["recurrent_kernel"].shape[0])
+    layout = _Layout(feature_major)
+    mask = None if recurrent_mask is None else layout.state(lax.stop_gradient(recurrent_mask))
+    (h, c), hs = _lstm_scan(activation, recurrent_activation, layout, params,
+                            layout.sequence(x), tuple(map(layout.state, carry)), mask)
+    return LSTMCarry(layout.state(h), layout.state(c)), layout.batch_first(hs)
 
 
-@functools.partial(jax.custom_vjp, nondiff_argnums=(0, 1))
-def _lstm_scan(activation, recurrent_activation, params, xs, carry, mask):
-    """Time-major core of ``lstm_sequence``: xs (T, B, F) -> (carry, outputs (B, T, U))."""
-    cell = functools.partial(lstm_cell, activation=activation,
-                             recurrent_activation=recurrent_activation, recurrent_mask=mask)
-    carry, hs = lax.scan(lambda carry, x_t: cell(params, carry, x_t), carry, xs)
-    return carry, jnp.swapaxes(hs, 0, 1)
+def prefers_feature_major(batch: int, units: int) -> bool:
+    """Whether a scan over this batch and unit count runs faster feature-major.
+
+    XLA's CPU code vectorizes a step's gate arithmetic along the arrays' minor axis.
+    Batch-major, that is a gate's U units; feature-major (states (U, B), pre-activations
+    (4U, B)), it is the batch. Measured on the training step: feature-major is 35%
+    faster for 10 units at batch 128 and 13% for 16 units at 256; from 32 units, or
+    when the batch is narrower than the units, batch-major is as fast or faster, and its
+    matmuls are faster for large layers.
+    """
+    return units < 32 and batch > units
 
 
-def _lstm_scan_forward(activation, recurrent_activation, params, xs, carry, mask):
-    """The forward scan, keeping each step's pre-activations and previous cell state."""
+class _Layout(NamedTuple):
+    """Where the scan keeps the batch axis: each step's arrays are (rows, B) when
+    ``feature_major``, else (B, rows); rows are features, units or the 4U gates."""
+
+    feature_major: bool
+
+    @property
+    def gate_axis(self) -> int:
+        return 0 if self.feature_major else 1
+
+    @property
+    def batch_axis(self) -> int:
+        return 1 - self.gate_axis
+
+    def sequence(self, x):
+        """(B, T, F) -> the scan's (T, F, B) or (T, B, F)."""
+        return jnp.transpose(x, (1, 2, 0) if self.feature_major else (1, 0, 2))
+
+    def batch_first(self, ys):
+        """The scan's (T, U, B) or (T, B, U) -> (B, T, U)."""
+        return jnp.transpose(ys, (2, 0, 1) if self.feature_major else (1, 0, 2))
+
+    def state(self, a):
+        """(B, U) <-> the scan's (U, B) or (B, U); its own inverse."""
+        return a.T if self.feature_major else a
+
+    def operand(self, w):
+        """A (K, N) weight, laid out once, outside the loop, for ``matmul``."""
+        return w.T if self.feature_major else w
+
+    def matmul(self, a, w):
+        """a @ w for a (..., B, K) or (..., K, B), w from ``operand``."""
+        return w @ a if self.feature_major else a @ w
+
+    def bias(self, b):
+        return b[:, None] if self.feature_major else b
+
+    def outer_sum(self, a, b):
+        """Sum over time and batch of the outer products of a's and b's rows: (K, N)."""
+        spec = "tib,tjb->ij" if self.feature_major else "tbi,tbj->ij"
+        return jnp.einsum(spec, a, b)
+
+    def gate_blocks(self, a):
+        """The four gates' blocks of a step's (4U, ...) pre-activations (or derivatives)."""
+        U = a.shape[self.gate_axis] // 4
+        return [lax.slice_in_dim(a, k * U, (k + 1) * U, axis=self.gate_axis) for k in range(4)]
+
+    def stack_gates(self, blocks):
+        """The four gates' blocks as one array, written in place: XLA's CPU backend emits
+        a ``concatenate`` as per-element branches, and the in-place updates run about
+        twice as fast."""
+        U = blocks[0].shape[self.gate_axis]
+        shape = list(blocks[0].shape)
+        shape[self.gate_axis] = 4 * U
+        out = jnp.zeros(shape, blocks[0].dtype)
+        for k, block in enumerate(blocks):
+            out = lax.dynamic_update_slice_in_dim(out, block, k * U, axis=self.gate_axis)
+        return out
+
+
+def _forward_step(activation, recurrent_activation, layout, params, mask):
+    """One step ``((h, c), x_t) -> ((h, c), (h, z, c_prev))`` in ``layout``."""
+    kernel = layout.operand(params["kernel"])
+    recurrent = layout.operand(params["recurrent_kernel"])
+    bias = layout.bias(params["bias"]) if "bias" in params else 0
+
     def step(carry, x_t):
-        z = lstm_preactivation(params, _masked(carry.h, mask), x_t)
-        h, c = lstm_gates(z, carry.c, activation, recurrent_activation)
-        return LSTMCarry(h, c), (h, z, carry.c)
+        h, c_prev = carry
+        z = layout.matmul(x_t, kernel) + layout.matmul(_masked(h, mask), recurrent) + bias
+        h, c = lstm_gates(z, c_prev, activation, recurrent_activation, axis=layout.gate_axis)
+        return (h, c), (h, z, c_prev)
+    return step
 
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0, 1, 2))
+def _lstm_scan(activation, recurrent_activation, layout, params, xs, carry, mask):
+    """Time-major core of ``lstm_sequence``: xs (T, ...) -> (carry, outputs (T, ...))."""
+    step = _forward_step(activation, recurrent_activation, layout, params, mask)
+    carry, (hs, _, _) = lax.scan(step, carry, xs)
+    return carry, hs
+
+
+def _lstm_scan_forward(activation, recurrent_activation, layout, params, xs, carry, mask):
+    """The forward scan, keeping each step's pre-activations and previous cell state."""
+    step = _forward_step(activation, recurrent_activation, layout, params, mask)
     final, (hs, zs, c_prevs) = lax.scan(step, carry, xs)
-    residuals = (params, xs, carry.h, mask, hs, zs, c_prevs)
-    return (final, jnp.swapaxes(hs, 0, 1)), residuals
+    return (final, hs), (params, xs, carry[0], mask, hs, zs, c_prevs)
 
 
-def _lstm_scan_backward(activation, recurrent_activation, residuals, cotangents):
+def _lstm_scan_backward(activation, recurrent_activation, layout, residuals, cotangents):
     """Backward scan over the gate derivatives, then the weight gradients in one matmul each."""
     params, xs, h0, mask, hs, zs, c_prevs = residuals
     d_final, d_outputs = cotangents
-    gates = functools.partial(lstm_gates, activation=activation,
-                              recurrent_activation=recurrent_activation)
-    recurrent_t = params["recurrent_kernel"].T
+    recurrent_t = layout.operand(params["recurrent_kernel"].T)
 
     def step(carry, inputs):
         dh, dc = carry
         dy, z, c_prev = inputs
-        _, gates_vjp = jax.vjp(gates, z, c_prev)
-        dz, dc_prev = gates_vjp((dh + dy, dc))
-        return (_masked(dz @ recurrent_t, mask), dc_prev), dz
+        gate, d_gate = _with_derivative(recurrent_activation, z)
+        i, f, _, o = layout.gate_blocks(gate)
+        d_i, d_f, _, d_o = layout.gate_blocks(d_gate)
+        g, d_g = _with_derivative(activation, layout.gate_blocks(z)[2])
+        c = f * c_prev + i * g
+        act_c, d_act_c = _with_derivative(activation, c)
+        dh = dh + dy
+        dc = dc + dh * o * d_act_c
+        dz = layout.stack_gates([dc * g * d_i, dc * c_prev * d_f, dc * i * d_g, dh * act_c * d_o])
+        return (_masked(layout.matmul(dz, recurrent_t), mask), dc * f), dz
 
-    (dh0, dc0), dzs = lax.scan(step, tuple(d_final), (jnp.swapaxes(d_outputs, 0, 1), zs, c_prevs),
-                               reverse=True)
+    (dh0, dc0), dzs = lax.scan(step, tuple(d_final), (d_outputs, zs, c_prevs), reverse=True)
     h_prevs = _masked(jnp.concatenate([h0[None], hs[:-1]]), mask)  # what the matmuls saw
     grads = {
-        "kernel": jnp.einsum("tbf,tbg->fg", xs, dzs),
-        "recurrent_kernel": jnp.einsum("tbu,tbg->ug", h_prevs, dzs),
+        "kernel": layout.outer_sum(xs, dzs),
+        "recurrent_kernel": layout.outer_sum(h_prevs, dzs),
     }
     if "bias" in params:
-        grads["bias"] = dzs.sum(axis=(0, 1))
-    dxs = dzs @ params["kernel"].T
-    return grads, dxs, LSTMCarry(dh0, dc0), None if mask is None else jnp.zeros_like(mask)
+        grads["bias"] = dzs.sum(axis=(0, 1 + layout.batch_axis))
+    dxs = layout.matmul(dzs, layout.operand(params["kernel"].T))
+    return grads, dxs, (dh0, dc0), None if mask is None else jnp.zeros_like(mask)
+
+
+def _with_derivative(fn, x):
+    """``fn(x)`` and its elementwise derivative ``fn'(x)``, from one forward-mode pass."""
+    return jax.jvp(fn, (x,), (jnp.ones_like(x),))
 
 
 def _masked(h, mask):

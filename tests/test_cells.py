@@ -88,8 +88,9 @@ def test_gradients_match_finite_differences(name):
         jax.config.update("jax_enable_x64", False)
 
 
-@pytest.mark.parametrize("variant", ["default", "no_bias", "hard_sigmoid", "recurrent_mask"])
-def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant):
+@pytest.mark.parametrize("feature_major", [True, False])
+@pytest.mark.parametrize("variant", ["default", "no_bias", "hard_sigmoid", "relu", "recurrent_mask"])
+def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant, feature_major):
     """lstm_sequence's hand-written VJP against jax.grad of run_over_time(lstm_cell)."""
     rng = np.random.default_rng(3)
     params = random_params(rng, F=3, U=4)
@@ -100,7 +101,8 @@ def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant):
     carry = LSTMCarry(*rng.normal(size=(2, B, 4)).astype(np.float32))
     mask = (rng.random((B, 4)) > 0.3).astype(np.float32) / 0.7
     ract = activations.get("hard_sigmoid") if variant == "hard_sigmoid" else jax.nn.sigmoid
-    kwargs = {"activation": jnp.tanh, "recurrent_activation": ract}
+    act = jax.nn.relu if variant == "relu" else jnp.tanh
+    kwargs = {"activation": act, "recurrent_activation": ract}
     use_mask = mask if variant == "recurrent_mask" else None
     weights = jnp.asarray(rng.normal(size=(B, 7, 4)).astype(np.float32))
 
@@ -110,7 +112,8 @@ def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant):
 
     plain = functools.partial(run_over_time, functools.partial(
         lstm_cell, recurrent_mask=use_mask, **kwargs))
-    fused = lambda p, x, carry: lstm_sequence(p, x, carry, use_mask, **kwargs)  # noqa: E731
+    fused = lambda p, x, carry: lstm_sequence(  # noqa: E731
+        p, x, carry, use_mask, feature_major=feature_major, **kwargs)
     want = jax.grad(functools.partial(loss, lambda p, x, c: plain(p, x, c)), (0, 1, 2))(
         params, x, carry)
     got = jax.jit(jax.grad(functools.partial(loss, fused), (0, 1, 2)))(params, x, carry)
