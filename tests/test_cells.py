@@ -89,7 +89,8 @@ def test_gradients_match_finite_differences(name):
 
 
 @pytest.mark.parametrize("feature_major", [True, False])
-@pytest.mark.parametrize("variant", ["default", "no_bias", "hard_sigmoid", "relu", "recurrent_mask"])
+@pytest.mark.parametrize("variant",
+                         ["default", "no_bias", "hard_sigmoid", "relu", "recurrent_mask"])
 def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant, feature_major):
     """lstm_sequence's hand-written VJP against jax.grad of run_over_time(lstm_cell)."""
     rng = np.random.default_rng(3)
