@@ -477,13 +477,22 @@ def _divisors_near(n: int, batch: int, count: int = 4) -> list[int]:
 
 
 def _make_program(kind, batch_size, statics, objective, forward, tx):
+    jit = functools.partial(jax.jit, compiler_options=_compiler_options())
     if kind == "start":
-        return jax.jit(functools.partial(training.start_state, tx))
+        return jit(functools.partial(training.start_state, tx))
     if kind == "train":
         reset_states, capacity = statics
         epochs = functools.partial(training.train_epochs, objective, tx, batch_size,
                                    reset_states, capacity)
-        return jax.jit(epochs, donate_argnums=0)
+        return jit(epochs, donate_argnums=0)
     if kind == "evaluate":
-        return jax.jit(functools.partial(training.evaluate, objective, batch_size))
-    return jax.jit(functools.partial(training.predict, forward, batch_size))
+        return jit(functools.partial(training.evaluate, objective, batch_size))
+    return jit(functools.partial(training.predict, forward, batch_size))
+
+
+def _compiler_options() -> dict | None:
+    """XLA options for lstmkit's programs: on a CPU, XLA's loop emitters instead of its
+    MLIR fusion emitters. They compile these programs in 60% of the time (W2's training
+    program in 0.44 s instead of 0.71 s) and run them as fast, except batch-of-one steps
+    (W1's 11,500 steps take 0.1 s longer)."""
+    return {"xla_cpu_use_fusion_emitters": False} if jax.default_backend() == "cpu" else None
