@@ -46,12 +46,17 @@ def lstm_gates(z, c_prev, activation: Callable = jnp.tanh,
     ``recurrent_activation`` is applied once to all of z and the gates sliced out after:
     one vectorized pass is several times faster on a CPU than one per sliced gate.
     """
-    U = c_prev.shape[axis]
-    gate = lambda a, k: lax.slice_in_dim(a, k * U, (k + 1) * U, axis=axis)  # noqa: E731
-    act = recurrent_activation(z)
-    c = gate(act, 1) * c_prev + gate(act, 0) * activation(gate(z, 2))
-    h = gate(act, 3) * activation(c)
+    i, f, _, o = gate_blocks(recurrent_activation(z), axis)
+    c = f * c_prev + i * activation(gate_blocks(z, axis)[2])
+    h = o * activation(c)
     return h, c
+
+
+def gate_blocks(a, axis: int = -1) -> list:
+    """The four gates' blocks (i, f, c, o) of pre-activations, or of anything laid out like
+    them, along the gate ``axis``."""
+    U = a.shape[axis] // 4
+    return [lax.slice_in_dim(a, k * U, (k + 1) * U, axis=axis) for k in range(4)]
 
 
 def lstm_preactivation(params: Params, h_in, x_t):
@@ -176,11 +181,6 @@ class _Layout(NamedTuple):
             return jnp.einsum("tib,tjb->tij", a, b).sum(axis=0)
         return jnp.einsum("tbi,tbj->ij", a, b)
 
-    def gate_blocks(self, a):
-        """The four gates' blocks of a step's (4U, ...) pre-activations (or derivatives)."""
-        U = a.shape[self.gate_axis] // 4
-        return [lax.slice_in_dim(a, k * U, (k + 1) * U, axis=self.gate_axis) for k in range(4)]
-
     def stack_gates(self, blocks):
         """The four gates' blocks as one array, written in place: XLA's CPU backend emits
         a ``concatenate`` as per-element branches, and the in-place updates run about
@@ -232,10 +232,11 @@ def _lstm_scan_backward(activation, recurrent_activation, layout, residuals, cot
     def step(carry, inputs):
         dh, dc = carry
         dy, z, c_prev = inputs
+        axis = layout.gate_axis
         gate, d_gate = _with_derivative(recurrent_activation, z)
-        i, f, _, o = layout.gate_blocks(gate)
-        d_i, d_f, _, d_o = layout.gate_blocks(d_gate)
-        g, d_g = _with_derivative(activation, layout.gate_blocks(z)[2])
+        i, f, _, o = gate_blocks(gate, axis)
+        d_i, d_f, _, d_o = gate_blocks(d_gate, axis)
+        g, d_g = _with_derivative(activation, gate_blocks(z, axis)[2])
         c = f * c_prev + i * g
         act_c, d_act_c = _with_derivative(activation, c)
         dh = dh + dy
