@@ -287,8 +287,10 @@ class Sequential:
         dropout = any(layer.uses_dropout for layer in self.layers)
         steps = -(-n // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
-        x, x_val = windowed.to_device(x), windowed.to_device(x_val)
-        y, y_val = jax.device_put((y, y_val))
+        data = windowed.packed(x), y, windowed.packed(x_val), y_val
+        if epochs - initial_epoch > 1:  # several program calls: copy the data over once
+            data = jax.device_put(data)
+        x, y, x_val, y_val = data
         state, key = self._train_state(), self._training_key()
         chunks, epoch, count = [], initial_epoch, 1
         try:
@@ -322,12 +324,13 @@ class Sequential:
                 logs[i], None if val_logs is None else val_logs[i]))
 
     def _train_state(self) -> training.TrainState:
-        """The state training starts from, with its own copy of the weights, so the layers'
-        arrays survive buffer donation even if training is interrupted."""
-        start = self._program("start", None)  # no batches: copies and optimizer init
-        params, states, opt_state = start(self._params(), self._states(), self._opt_state)
-        self._opt_state = opt_state
-        return training.TrainState(params, opt_state, states)
+        """The state training starts from; the optimizer's is initialized on the first fit.
+        Programs do not donate their inputs, so the layers' arrays stay valid whatever
+        happens to a call."""
+        params = self._params()
+        if self._opt_state is None:
+            self._opt_state = self._program("start", None)(params)  # the optimizer's init
+        return training.TrainState(params, self._opt_state, self._states())
 
     def _training_key(self) -> np.ndarray:
         """The key of the next epoch's shuffle and dropout (``lstmkit.epoch_draws``)."""
@@ -336,8 +339,6 @@ class Sequential:
         return self._key
 
     def _store(self, state: training.TrainState, key: np.ndarray) -> None:
-        if any(leaf.is_deleted() for leaf in jax.tree.leaves(state.params)):
-            return  # interrupted inside a call: keep the weights from before this fit
         for layer, params in zip(self.layers, state.params, strict=True):
             layer.params = params
         self._store_states(state.states)
@@ -363,7 +364,7 @@ class Sequential:
         objective = self._objective(y)
         start = time.perf_counter()
         logs, states = self._program("evaluate", batch_size, objective=objective)(
-            self._params(), self._states(), windowed.to_device(x), jax.device_put(y))
+            self._params(), self._states(), windowed.packed(x), y)
         self._store_states(states)
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
@@ -377,7 +378,7 @@ class Sequential:
         batch_size = self._batch_size(batch_size, x.shape[0], "predict")
         start = time.perf_counter()
         outputs, states = self._program("predict", batch_size)(
-            self._params(), self._states(), windowed.to_device(x))
+            self._params(), self._states(), windowed.packed(x))
         self._store_states(states)
         outputs = np.asarray(outputs)
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})
@@ -479,12 +480,12 @@ def _divisors_near(n: int, batch: int, count: int = 4) -> list[int]:
 def _make_program(kind, batch_size, statics, objective, forward, tx):
     jit = functools.partial(jax.jit, compiler_options=_compiler_options())
     if kind == "start":
-        return jit(functools.partial(training.start_state, tx))
+        return jit(tx.init)
     if kind == "train":
         reset_states, capacity = statics
         epochs = functools.partial(training.train_epochs, objective, tx, batch_size,
                                    reset_states, capacity)
-        return jit(epochs, donate_argnums=0)
+        return jit(epochs)
     if kind == "evaluate":
         return jit(functools.partial(training.evaluate, objective, batch_size))
     return jit(functools.partial(training.predict, forward, batch_size))

@@ -83,14 +83,6 @@ def row_weights(count, batch_size: int) -> jax.Array:
     return (jnp.arange(batch_size) < count).astype(jnp.float32)
 
 
-def start_state(tx: optax.GradientTransformation, params, states, opt_state=None):
-    """Fresh copies of the weights, layer states and optimizer state (training donates
-    them), the optimizer state initialized when there is none yet."""
-    params, states = jax.tree.map(jnp.copy, (params, states))
-    opt_state = tx.init(params) if opt_state is None else jax.tree.map(jnp.copy, opt_state)
-    return params, states, opt_state
-
-
 def train_step(objective: Objective, tx: optax.GradientTransformation, state: TrainState,
                x, y, weights, key):
     """One optimizer step on one batch; returns the new state and the batch's log sums."""

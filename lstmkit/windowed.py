@@ -24,7 +24,7 @@ class Windows:
     """Windows on the device: window ``i`` is rows ``i * step`` to ``i * step + lookback - 1``
     of ``series``. Only the series is an array; the rest is fixed when a program compiles."""
 
-    series: jax.Array  # (rows, features)
+    series: jax.Array | np.ndarray  # (rows, features)
     count: int
     lookback: int
     step: int
@@ -54,13 +54,14 @@ def windows_of(series: np.ndarray, count: int, lookback: int, step: int) -> np.n
                       strides=(step * row_stride, row_stride, feature_stride), writeable=False)
 
 
-def to_device(x):
-    """``x`` on the device: a windows view as ``Windows``, any other array (or None) as is."""
+def packed(x):
+    """``x`` as the compiled programs take it: a windows view as ``Windows`` (so only its
+    series goes to the device), any other array (or None) as is."""
     found = series_of(x)
     if found is None:
-        return jax.device_put(x)
+        return x
     series, step = found
-    return Windows(jax.device_put(np.ascontiguousarray(series)), *x.shape[:2], step)
+    return Windows(np.ascontiguousarray(series), *x.shape[:2], step)
 
 
 def count(x) -> int:

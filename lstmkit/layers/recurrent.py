@@ -126,7 +126,7 @@ class LSTM(Layer):
         if not self.built:
             raise ValueError(f"Layer {self.name!r} is not built yet, so it has no states.")
         batch = self.input_shape[0]
-        self.states = (self.zero_state(batch) if states is None
+        self.states = (self.zero_state(batch, np) if states is None
                        else self._checked_states(states, batch))
 
     reset_state = reset_states
@@ -141,7 +141,7 @@ class LSTM(Layer):
             if a.shape != (batch, self.units):
                 raise ValueError(f"Layer {self.name!r}: state {name} must have shape "
                                  f"{(batch, self.units)} (batch, units), got {a.shape}.")
-        return LSTMCarry(*(jnp.asarray(a) for a in arrays))
+        return LSTMCarry(*arrays)
 
     def call_state(self, initial_state, batch_size):
         if initial_state is not None:
@@ -155,8 +155,9 @@ class LSTM(Layer):
             return [np.asarray(y), np.asarray(state.h), np.asarray(state.c)]
         return np.asarray(y)
 
-    def zero_state(self, batch_size: int) -> LSTMCarry:
-        zeros = jnp.zeros((batch_size, self.units), jnp.float32)
+    def zero_state(self, batch_size: int, xp=jnp) -> LSTMCarry:
+        """Zero ``(h, c)``; ``xp=np`` makes them on the host (a reset then calls no device)."""
+        zeros = xp.zeros((batch_size, self.units), xp.float32)
         return LSTMCarry(zeros, zeros)
 
     @property
