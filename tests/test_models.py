@@ -135,6 +135,36 @@ def test_many_epochs_in_one_program_equal_one_epoch_at_a_time(monkeypatch):
     np.testing.assert_array_equal(history.history["loss"], losses["loss"])
 
 
+def test_an_interrupted_fit_keeps_the_epochs_that_finished(monkeypatch):
+    """Ctrl-C during fit leaves the weights, optimizer state and shuffle key of the last
+    finished program call, usable: training goes on as if it had stopped there."""
+    monkeypatch.setattr(models, "CHUNK_SECONDS", 0.0)  # one epoch per program call
+    interrupted = regression_model(seed=5)
+    real_program, calls = interrupted._program, []
+
+    def program(kind, *args, **kwargs):
+        run = real_program(kind, *args, **kwargs)
+
+        def run_until_the_third_epoch(*inputs):
+            calls.append(kind)
+            outputs = run(*inputs)
+            if calls.count("train") == 3:  # Ctrl-C while the third call runs
+                raise KeyboardInterrupt
+            return outputs
+        return run_until_the_third_epoch if kind == "train" else run
+
+    monkeypatch.setattr(interrupted, "_program", program)
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.fit(X, Y, epochs=10, batch_size=4, verbose=0)
+    uninterrupted = regression_model(seed=5)
+    uninterrupted.fit(X, Y, epochs=2, batch_size=4, verbose=0)
+    for model in (interrupted, uninterrupted):
+        model.fit(X, Y, epochs=1, batch_size=4, verbose=0)
+    for a, b in zip(interrupted.get_weights(), uninterrupted.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(interrupted.predict(X), uninterrupted.predict(X))
+
+
 def test_second_fit_and_partial_batch_do_not_recompile():
     model = regression_model()
     model.fit(X, Y, epochs=2, batch_size=4, verbose=0)  # 10 samples: batches 4, 4, 2
