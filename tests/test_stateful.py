@@ -44,7 +44,9 @@ def test_reset_states_with_given_values():
     x = np.arange(24).reshape(2, 3, 4).astype("float32")
     layer = LSTM(4, stateful=True, **CONSTANTS)
     layer(x)
-    layer.reset_states(states=[np.ones((2, 4)), np.zeros((2, 4))])
+    h0, c0 = np.ones((2, 4), "float32"), np.zeros((2, 4), "float32")
+    layer.reset_states(states=[h0, c0])
+    h0 += 5.0  # the layer keeps its own copy of the given states
     free = LSTM(4, **CONSTANTS)(x, initial_state=[np.ones((2, 4)), np.zeros((2, 4))])
     np.testing.assert_allclose(layer(x), free, atol=1e-7)
     layer.reset_state()  # Keras 3's spelling

@@ -136,7 +136,7 @@ class LSTM(Layer):
         if not isinstance(states, list | tuple) or len(states) != 2:
             raise ValueError(f"Layer {self.name!r}: states must be a list [h, c], got "
                              f"{type(states).__name__}.")
-        arrays = [np.asarray(s, dtype=np.float32) for s in states]
+        arrays = [np.array(s, dtype=np.float32) for s in states]  # copies: the caller keeps theirs
         for name, a in zip("hc", arrays, strict=True):
             if a.shape != (batch, self.units):
                 raise ValueError(f"Layer {self.name!r}: state {name} must have shape "
