@@ -1,8 +1,9 @@
 """lstmkit: Keras-style recurrent sequence models compiled with JAX.
 
 Code written for Keras 2 tutorials runs with ``keras`` replaced by ``lstmkit`` in its
-imports: ``lstmkit.models.Sequential``, ``lstmkit.layers.LSTM`` / ``Dense`` / ``Dropout`` /
-``Activation``, ``lstmkit.optimizers``, ``lstmkit.utils.to_categorical``, ...
+imports: ``lstmkit.models.Sequential``, ``lstmkit.layers.LSTM`` / ``GRU`` / ``SimpleRNN``
+/ ``Dense`` / ``Dropout`` / ``Activation``, ``lstmkit.optimizers``,
+``lstmkit.utils.to_categorical``, ...
 """
 
 from lstmkit import (
@@ -20,7 +21,7 @@ from lstmkit import (
     utils,
 )
 from lstmkit.callbacks import History
-from lstmkit.layers import LSTM, Activation, Dense, Dropout
+from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, SimpleRNN
 from lstmkit.models import Sequential
 from lstmkit.rng import set_random_seed
 
@@ -28,7 +29,7 @@ __version__ = "0.1.0"
 cache.enable()
 
 __all__ = [
-    "Sequential", "LSTM", "Dense", "Dropout", "Activation", "History", "set_random_seed",
-    "activations", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-    "data", "datasets", "preprocessing", "utils", "__version__",
+    "Sequential", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation", "History",
+    "set_random_seed", "activations", "initializers", "layers", "losses", "metrics", "models",
+    "optimizers", "data", "datasets", "preprocessing", "utils", "__version__",
 ]

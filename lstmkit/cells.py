@@ -11,6 +11,19 @@ The LSTM cell, in Keras's weight layout (gate order i, f, c, o along the last ax
 where :math:`\sigma` is ``recurrent_activation`` and :math:`\tanh` is ``activation``.
 The carry is always ordered ``(h, c)``, as Keras orders an LSTM's states.
 
+The GRU cell (gate order z, r, h; Keras's default ``reset_after=True``, where the reset
+gate multiplies the recurrent projection after the matmul, with its own bias :math:`b_R`):
+
+.. math::
+    z, r &= \sigma(x_t W_{zr} + b_{zr} + h_{t-1} U_{zr} + b_{R,zr})\\
+    \tilde h &= \tanh(x_t W_h + b_h + r \odot (h_{t-1} U_h + b_{R,h}))\\
+    h_t &= z \odot h_{t-1} + (1 - z) \odot \tilde h
+
+With ``reset_after=False`` (Keras 2's original GRU) there is one bias and
+:math:`\tilde h = \tanh(x_t W_h + b_h + (r \odot h_{t-1}) U_h)`. The simple RNN cell is
+:math:`h_t = \tanh(x_t W + h_{t-1} U + b)`. Both carry ``(h,)`` alone (``HiddenCarry``)
+and run over time as ``run_over_time``'s plain scan, differentiated by JAX.
+
 ``lstm_sequence`` runs the cell over a whole sequence with a hand-written backward pass
 (``jax.custom_vjp``): the backward scan does only the sequential work (the recurrent
 matmul and the gate derivatives), and the weight gradients are then one large matmul over
@@ -38,6 +51,12 @@ class LSTMCarry(NamedTuple):
     c: jax.Array
 
 
+class HiddenCarry(NamedTuple):
+    """The state a GRU or a simple RNN carries between timesteps: hidden ``h`` (B, U)."""
+
+    h: jax.Array
+
+
 def lstm_gates(z, c_prev, activation: Callable = jnp.tanh,
                recurrent_activation: Callable = jax.nn.sigmoid, axis: int = -1):
     """The elementwise half of a step: pre-activations z (B, 4U) -> ``(h, c)``.
@@ -59,8 +78,8 @@ def gate_blocks(a, axis: int = -1) -> list:
     return [lax.slice_in_dim(a, k * U, (k + 1) * U, axis=axis) for k in range(4)]
 
 
-def lstm_preactivation(params: Params, h_in, x_t):
-    """z = x_t W + h_in U (+ b): the four gates' inputs, one fused matmul per weight."""
+def preactivation(params: Params, h_in, x_t):
+    """z = x_t W + h_in U (+ b): every gate's input, one fused matmul per weight."""
     z = x_t @ params["kernel"] + h_in @ params["recurrent_kernel"]
     return z + params["bias"] if "bias" in params else z
 
@@ -81,10 +100,60 @@ def lstm_cell(
         recurrent_mask: optional (B, U) dropout mask applied to ``h`` before the
             recurrent matmul (Keras's ``recurrent_dropout``).
     """
-    h_in = carry.h if recurrent_mask is None else carry.h * recurrent_mask
-    z = lstm_preactivation(params, h_in, x_t)
+    z = preactivation(params, _masked(carry.h, recurrent_mask), x_t)
     h, c = lstm_gates(z, carry.c, activation, recurrent_activation)
     return LSTMCarry(h, c), h
+
+
+def gru_cell(
+    params: Params,
+    carry: HiddenCarry,
+    x_t: jax.Array,
+    *,
+    activation: Callable = jnp.tanh,
+    recurrent_activation: Callable = jax.nn.sigmoid,
+    reset_after: bool = True,
+    recurrent_mask: jax.Array | None = None,
+) -> tuple[HiddenCarry, jax.Array]:
+    """One GRU step: ``(carry, x_t (B, F)) -> (new carry, h_t (B, U))``.
+
+    Args:
+        params: ``kernel`` (F, 3U), ``recurrent_kernel`` (U, 3U) and optionally ``bias``:
+            (2, 3U) input and recurrent rows with ``reset_after``, else (3U,).
+        recurrent_mask: optional (B, U) dropout mask applied to ``h`` where it enters the
+            recurrent matmuls (not where it is carried over).
+    """
+    h_prev = carry.h
+    h_in, U = _masked(h_prev, recurrent_mask), h_prev.shape[-1]
+    bias, recurrent = params.get("bias"), params["recurrent_kernel"]
+    x_proj = x_t @ params["kernel"]  # (B, 3U)
+    if reset_after:
+        h_proj = h_in @ recurrent  # (B, 3U)
+        if bias is not None:
+            x_proj, h_proj = x_proj + bias[0], h_proj + bias[1]
+    else:
+        h_proj = h_in @ recurrent[:, :2 * U]  # (B, 2U): z and r only
+        if bias is not None:
+            x_proj = x_proj + bias
+    z, r = jnp.split(recurrent_activation(x_proj[..., :2 * U] + h_proj[..., :2 * U]), 2, axis=-1)
+    reset = r * h_proj[..., 2 * U:] if reset_after else (r * h_in) @ recurrent[:, 2 * U:]
+    candidate = activation(x_proj[..., 2 * U:] + reset)
+    h = z * h_prev + (1 - z) * candidate
+    return HiddenCarry(h), h
+
+
+def simple_rnn_cell(
+    params: Params,
+    carry: HiddenCarry,
+    x_t: jax.Array,
+    *,
+    activation: Callable = jnp.tanh,
+    recurrent_mask: jax.Array | None = None,
+) -> tuple[HiddenCarry, jax.Array]:
+    """One simple RNN step: ``h_t = activation(x_t W + h_{t-1} U + b)``, with ``kernel``
+    (F, U), ``recurrent_kernel`` (U, U) and optionally ``bias`` (U,)."""
+    h = activation(preactivation(params, _masked(carry.h, recurrent_mask), x_t))
+    return HiddenCarry(h), h
 
 
 def run_over_time(cell: Callable, params: Params, x: jax.Array, carry):

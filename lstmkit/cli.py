@@ -118,7 +118,7 @@ def _run_fit(args) -> int:
         horizon=args.horizon, time_column=args.time_column, test_size=args.test_size,
         scale=args.scale)
     set_random_seed(args.seed)
-    model = forecast.build_model(prep, args.units, args.dropout)
+    model = forecast.build_model(prep, args.units, args.dropout, args.cell)
     print(f"Training on {prep.trained_on}: {len(split.x_train)} windows.", flush=True)
     model.fit(split.x_train, split.y_train, epochs=args.epochs, batch_size=args.batch_size,
               verbose=args.verbose)
@@ -149,10 +149,12 @@ def _add_fit(subparsers) -> None:
     parser.add_argument("--horizon", type=_positive_int, default=1, metavar="H",
                         help="values forecast at once (default: 1)")
     parser.add_argument("--layers", dest="units", type=_units, default=(32,),
-                        metavar="UNITS,...", help="units of each stacked LSTM layer "
+                        metavar="UNITS,...", help="units of each stacked recurrent layer "
                                                   "(default: 32)")
+    parser.add_argument("--cell", choices=("lstm", "gru", "simple_rnn"), default="lstm",
+                        help="the recurrent layers' type (default: lstm)")
     parser.add_argument("--dropout", type=_rate, default=0.0, metavar="R",
-                        help="dropout rate after each LSTM layer (default: 0)")
+                        help="dropout rate after each recurrent layer (default: 0)")
     parser.add_argument("--epochs", type=_positive_int, default=50, metavar="E",
                         help="training epochs (default: 50)")
     parser.add_argument("--batch-size", type=_positive_int, default=32, metavar="B",

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from lstmkit import tables
 from lstmkit.data import MinMaxScaler, StandardScaler, WindowedSplit, windowed_split
-from lstmkit.layers import LSTM, Dense, Dropout
+from lstmkit.layers import GRU, LSTM, Dense, Dropout, SimpleRNN
 from lstmkit.models import Sequential, load_model
 from lstmkit.plotting import plot_forecast
 from lstmkit.serialization import field, require
@@ -159,14 +159,18 @@ def prepare(table: pd.DataFrame, path: str, *, target: str, features=None, lookb
                        split.target_scaler, time_column, time_step, trained_on), split
 
 
-def build_model(prep: Preparation, layers=(32,), dropout: float = 0.0) -> Sequential:
-    """LSTM layers of ``layers`` units (all but the last returning sequences), each
-    followed by ``Dropout(dropout)`` when ``dropout > 0``, then ``Dense(horizon)``;
-    compiled with mean squared error and Adam."""
+CELLS = {"lstm": LSTM, "gru": GRU, "simple_rnn": SimpleRNN}  # ``build_model``'s layer types
+
+
+def build_model(prep: Preparation, layers=(32,), dropout: float = 0.0,
+                cell: str = "lstm") -> Sequential:
+    """Recurrent layers (``CELLS[cell]``) of ``layers`` units (all but the last returning
+    sequences), each followed by ``Dropout(dropout)`` when ``dropout > 0``, then
+    ``Dense(horizon)``; compiled with mean squared error and Adam."""
     model = Sequential()
     for i, units in enumerate(layers):
         first = {"input_shape": (prep.lookback, len(prep.features))} if i == 0 else {}
-        model.add(LSTM(units, return_sequences=i < len(layers) - 1, **first))
+        model.add(CELLS[cell](units, return_sequences=i < len(layers) - 1, **first))
         if dropout > 0:
             model.add(Dropout(dropout))
     model.add(Dense(prep.horizon))

@@ -1,8 +1,9 @@
-"""Keras models into lstmkit: Sequential models of LSTM, Dense, Dropout and Activation layers
-saved by Keras 3 (``.keras``: a zip of ``config.json`` and ``model.weights.h5``) or in the
-Keras 2 HDF5 format (``.h5``: a ``model_config`` attribute and a ``model_weights`` group).
-The weights are read directly with h5py, an optional dependency (``pip install
-'lstmkit[keras-import]'``); no Keras code runs and nothing is unpickled.
+"""Keras models into lstmkit: Sequential models of LSTM, GRU, SimpleRNN, Dense, Dropout and
+Activation layers saved by Keras 3 (``.keras``: a zip of ``config.json`` and
+``model.weights.h5``) or in the Keras 2 HDF5 format (``.h5``: a ``model_config`` attribute
+and a ``model_weights`` group). The weights are read directly with h5py, an optional
+dependency (``pip install 'lstmkit[keras-import]'``); no Keras code runs and nothing is
+unpickled.
 
 Keras's layer settings have the same names and meanings in lstmkit; the first layer's
 ``batch_shape`` / ``batch_input_shape`` (or the InputLayer's) becomes its
@@ -28,6 +29,11 @@ _SETTINGS = {
     "LSTM": ("units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias",
              "return_sequences", "return_state", "go_backwards", "stateful", "dropout",
              "recurrent_dropout"),
+    "GRU": ("units", "activation", "recurrent_activation", "use_bias", "reset_after",
+            "return_sequences", "return_state", "go_backwards", "stateful", "dropout",
+            "recurrent_dropout"),
+    "SimpleRNN": ("units", "activation", "use_bias", "return_sequences", "return_state",
+                  "go_backwards", "stateful", "dropout", "recurrent_dropout"),
     "Dense": ("units", "activation", "use_bias"),
     "Dropout": ("rate",),
     "Activation": ("activation",),

@@ -32,7 +32,6 @@ import safetensors.numpy
 
 import lstmkit
 from lstmkit import files, keras_import, serialization
-from lstmkit.cells import LSTMCarry
 from lstmkit.serialization import field
 
 CONFIG, WEIGHTS = "config.json", "weights.safetensors"
@@ -101,7 +100,8 @@ def weight_arrays(model) -> dict[str, np.ndarray]:
 
 def state_arrays(model) -> dict[str, np.ndarray]:
     return {f"{i}/{name}": np.asarray(s) for i, layer in enumerate(model.layers)
-            if layer.stateful for name, s in zip(LSTMCarry._fields, layer.states, strict=True)}
+            if layer.stateful
+            for name, s in zip(layer.carry_type._fields, layer.states, strict=True)}
 
 
 def write_zip(file, members: dict[str, bytes]) -> None:
@@ -231,13 +231,13 @@ def _built_model(archive, name: str, layers: list, shape, path: str):
     weights = read_arrays(archive, WEIGHTS, weight_specs, path)
     state_specs = {f"{i}/{n}": spec
                    for i, specs in enumerate(serialization.state_specs(layers, shape)) if specs
-                   for n, spec in zip(LSTMCarry._fields, specs, strict=True)}
+                   for n, spec in zip(layers[i].carry_type._fields, specs, strict=True)}
     states = read_arrays(archive, STATES, state_specs, path) if state_specs else {}
     model = serialization.sequential_for_weights(name, layers, shape)
     model.set_weights([weights[n] for n in weight_specs])
     for i, layer in enumerate(model.layers):
         if layer.stateful:
-            layer.reset_states(states=[states[f"{i}/{n}"] for n in LSTMCarry._fields])
+            layer.reset_states(states=[states[f"{i}/{n}"] for n in layer.carry_type._fields])
     return model
 
 

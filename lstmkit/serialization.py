@@ -26,11 +26,12 @@ import numpy as np
 import lstmkit
 from lstmkit import initializers, losses, metrics, optimizers
 from lstmkit.data.scalers import MinMaxScaler, StandardScaler
-from lstmkit.layers import LSTM, Activation, Dense, Dropout, Layer
+from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Layer, SimpleRNN
 from lstmkit.registry import name_of
 
 FORMAT_VERSION = 1
-LAYERS = {cls.__name__: cls for cls in (LSTM, Dense, Dropout, Activation)}
+LAYERS = {cls.__name__: cls for cls in (LSTM, GRU, SimpleRNN, Dense, Dropout,
+                                                 Activation)}
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"
 _NONE = type(None)
@@ -258,7 +259,7 @@ def weight_specs(layers: list[Layer], input_shape) -> list[dict[str, tuple]]:
 
 def state_specs(layers: list[Layer], input_shape) -> list[list[tuple]]:
     """Per layer, the ``(shape, dtype)`` of each part of a stateful layer's carry (an
-    LSTM's h and c) for the batch size of ``input_shape``, worked out without making it;
+    LSTM's h and c, a GRU's h) for the batch size of ``input_shape``, worked out without making it;
     an empty list for other layers."""
     return [[(tuple(s.shape), np.dtype(s.dtype))
              for s in jax.eval_shape(lambda layer=layer: layer.zero_state(input_shape[0]))]

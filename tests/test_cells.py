@@ -1,4 +1,5 @@
-"""The LSTM cell against an independent NumPy loop, finite differences, and jit."""
+"""The cells against an independent NumPy loop, finite differences, and jit (Keras is
+the oracle of their outputs in test_keras_parity)."""
 
 import functools
 
@@ -8,7 +9,15 @@ import numpy as np
 import pytest
 
 from lstmkit import activations
-from lstmkit.cells import LSTMCarry, lstm_cell, lstm_sequence, run_over_time
+from lstmkit.cells import (
+    HiddenCarry,
+    LSTMCarry,
+    gru_cell,
+    lstm_cell,
+    lstm_sequence,
+    run_over_time,
+    simple_rnn_cell,
+)
 
 
 def numpy_lstm(x, kernel, recurrent_kernel, bias):
@@ -26,18 +35,33 @@ def numpy_lstm(x, kernel, recurrent_kernel, bias):
     return np.stack(hs, axis=1), h, c
 
 
-def random_params(rng, F, U, scale=0.5):
+def random_params(rng, F, U, scale=0.5, gates=4, bias_shape=None):
     return {
-        "kernel": rng.normal(0, scale, (F, 4 * U)).astype(np.float32),
-        "recurrent_kernel": rng.normal(0, scale, (U, 4 * U)).astype(np.float32),
-        "bias": rng.normal(0, scale, (4 * U,)).astype(np.float32),
+        "kernel": rng.normal(0, scale, (F, gates * U)).astype(np.float32),
+        "recurrent_kernel": rng.normal(0, scale, (U, gates * U)).astype(np.float32),
+        "bias": rng.normal(0, scale, bias_shape or (gates * U,)).astype(np.float32),
     }
 
 
-def run(params, x):
+CELLS = {  # name: (cell, carry type, gates, bias shape for U units)
+    "lstm": (lstm_cell, LSTMCarry, 4, lambda U: (4 * U,)),
+    "gru": (gru_cell, HiddenCarry, 3, lambda U: (2, 3 * U)),
+    "gru_reset_before": (functools.partial(gru_cell, reset_after=False), HiddenCarry, 3,
+                         lambda U: (3 * U,)),
+    "simple_rnn": (simple_rnn_cell, HiddenCarry, 1, lambda U: (U,)),
+}
+
+
+def cell_params(name, rng, F, U):
+    _, _, gates, bias_shape = CELLS[name]
+    return random_params(rng, F, U, gates=gates, bias_shape=bias_shape(U))
+
+
+def run(params, x, cell="lstm"):
     B, U = x.shape[0], params["recurrent_kernel"].shape[0]
-    zeros = jnp.zeros((B, U))
-    return run_over_time(lstm_cell, params, x, LSTMCarry(zeros, zeros))
+    fn, carry_type, _, _ = CELLS[cell]
+    zeros = jnp.zeros((B, U), x.dtype)
+    return run_over_time(fn, params, x, carry_type(*(zeros for _ in carry_type._fields)))
 
 
 def test_matches_numpy_gate_equations():
@@ -52,26 +76,29 @@ def test_matches_numpy_gate_equations():
     np.testing.assert_allclose(c, want_c, atol=1e-5)
 
 
-def test_jit_and_eager_agree():
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_jit_and_eager_agree(cell):
     rng = np.random.default_rng(1)
-    params = random_params(rng, F=2, U=4)
+    params = cell_params(cell, rng, F=2, U=4)
     x = rng.normal(size=(3, 5, 2)).astype(np.float32)
     with jax.disable_jit():
-        (_, _), eager = run(params, x)
-    (_, _), jitted = jax.jit(run)(params, x)
+        _, eager = run(params, x, cell)
+    _, jitted = jax.jit(run, static_argnums=2)(params, x, cell)
     np.testing.assert_allclose(eager, jitted, atol=1e-6)
 
 
+@pytest.mark.parametrize("cell", list(CELLS))
 @pytest.mark.parametrize("name", ["kernel", "recurrent_kernel", "bias"])
-def test_gradients_match_finite_differences(name):
+def test_gradients_match_finite_differences(name, cell):
     jax.config.update("jax_enable_x64", True)
     try:
         rng = np.random.default_rng(2)
-        params = {k: v.astype(np.float64) for k, v in random_params(rng, F=2, U=3).items()}
+        params = {k: v.astype(np.float64)
+                  for k, v in cell_params(cell, rng, F=2, U=3).items()}
         x = rng.normal(size=(2, 4, 2))
 
         def loss(p):
-            (_, _), hs = run(p, x)
+            _, hs = run(p, x, cell)
             return jnp.sum(hs ** 2)
 
         loss = jax.jit(loss)

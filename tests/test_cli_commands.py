@@ -130,6 +130,16 @@ def test_summary_shows_layers_and_preparation(capsys, model_path):
         assert line in out.splitlines()
 
 
+def test_fit_with_gru_layers(capsys, tmp_path):
+    path = tmp_path / "gru.lstmkit"
+    code, _, _ = run(capsys, "fit", SUNSPOTS_CSV, *TINY_FIT, "--cell", "gru", "--layers", "4,3",
+                     "-o", path)
+    assert code == 0
+    code, out, _ = run(capsys, "summary", path)
+    assert re.search(r"^gru\w* \(GRU\) +\(None, 6, 4\) +84$", out, re.MULTILINE)
+    assert re.search(r"^gru\w* \(GRU\) +\(None, 3\) +81$", out, re.MULTILINE)
+
+
 @pytest.fixture(scope="module")
 def plain_model(tmp_path_factory):
     """A model saved from Python, without a data preparation."""

@@ -41,6 +41,12 @@ MODELS = {
         kl.Activation("softmax")]),
     "stateful": lambda: keras.Sequential([
         keras.Input(batch_shape=(4, T, F)), kl.LSTM(3, stateful=True), kl.Dense(1)]),
+    "gru_simple_rnn": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.GRU(5, return_sequences=True, go_backwards=True),
+        kl.GRU(4, reset_after=False, return_sequences=True),
+        kl.SimpleRNN(3, activation="relu"), kl.Dense(1)]),
+    "stateful_gru": lambda: keras.Sequential([
+        keras.Input(batch_shape=(4, T, F)), kl.GRU(3, stateful=True), kl.Dense(1)]),
 }
 
 
@@ -126,9 +132,10 @@ def test_an_imported_model_trains_and_saves_as_lstmkit(tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unsupported_layer_is_named(tmp_path, fmt):
-    km = keras.Sequential([keras.Input((T, F)), kl.GRU(3), kl.Dense(1)])
-    with pytest.raises(ValueError, match=r"layer 1 \(GRU 'gru.*'\) is a Keras GRU layer, which "
-                                         r"lstmkit does not have; it imports Sequential models"):
+    km = keras.Sequential([keras.Input((T, F)), kl.Conv1D(3, 2), kl.LSTM(2)])
+    with pytest.raises(ValueError, match=r"layer 1 \(Conv1D 'conv1d.*'\) is a Keras Conv1D layer, "
+                                         r"which lstmkit does not have; it imports Sequential "
+                                         r"models of LSTM, GRU, SimpleRNN"):
         load_model(saved(km, tmp_path, fmt))
 
 

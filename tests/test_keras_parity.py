@@ -2,8 +2,8 @@
 training steps give the same weights and logs, and evaluate reports the same numbers.
 
 Weights travel between the two with ``get_weights()`` / ``set_weights()``: lstmkit keeps
-Keras's order and shapes (LSTM kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,);
-Dense kernel, bias).
+Keras's order and shapes (LSTM kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,); GRU
+(F, 3U), (U, 3U), (2, 3U); SimpleRNN (F, U), (U, U), (U,); Dense kernel, bias).
 """
 
 import os
@@ -79,14 +79,35 @@ LSTM_VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("kwargs", list(LSTM_VARIANTS.values()), ids=list(LSTM_VARIANTS))
-def test_lstm_forward_matches_keras(kwargs):
+GRU_VARIANTS = {
+    "last_output": {},
+    "return_sequences": {"return_sequences": True},
+    "go_backwards_sequences": {"go_backwards": True, "return_sequences": True},
+    "reset_before": {"reset_after": False},  # Keras 2.2's original GRU
+    "no_bias": {"use_bias": False},
+    "hard_sigmoid_recurrent": {"recurrent_activation": "hard_sigmoid"},
+}
+SIMPLE_RNN_VARIANTS = {
+    "last_output": {},
+    "go_backwards_sequences": {"go_backwards": True, "return_sequences": True},
+    "relu": {"activation": "relu"},
+    "no_bias": {"use_bias": False},
+}
+RECURRENT_VARIANTS = [(layer, kwargs, f"{layer}-{name}")
+                      for layer, variants in (("LSTM", LSTM_VARIANTS), ("GRU", GRU_VARIANTS),
+                                              ("SimpleRNN", SIMPLE_RNN_VARIANTS))
+                      for name, kwargs in variants.items()]
+
+
+@pytest.mark.parametrize("layer, kwargs", [v[:2] for v in RECURRENT_VARIANTS],
+                         ids=[v[2] for v in RECURRENT_VARIANTS])
+def test_recurrent_forward_matches_keras(layer, kwargs):
     rng = seed_all(1)
     x = rng.normal(size=(5, T, F)).astype("float32")
-    km = keras_model([keras.layers.LSTM(4, **kwargs)])
-    lk = lstmkit_model(lstmkit.layers.LSTM(4, input_shape=(T, F), **kwargs))
-    # Deterministic initial biases agree before any copying: zeros, forget quarter 1.0
-    # with unit_forget_bias.
+    km = keras_model([getattr(keras.layers, layer)(4, **kwargs)])
+    lk = lstmkit_model(getattr(lstmkit.layers, layer)(4, input_shape=(T, F), **kwargs))
+    # Deterministic initial biases agree before any copying: zeros, and an LSTM's forget
+    # quarter 1.0 with unit_forget_bias.
     if kwargs.get("use_bias", True):
         np.testing.assert_array_equal(lk.get_weights()[2], km.get_weights()[2])
     else:
@@ -101,6 +122,19 @@ def test_stacked_lstm_dense_matches_keras():
     km = keras_model([keras.layers.LSTM(6, return_sequences=True), keras.layers.LSTM(4),
                       keras.layers.Dense(2)])
     lk = lstmkit_model(lstmkit.layers.LSTM(6, return_sequences=True, input_shape=(T, F)),
+                       lstmkit.layers.LSTM(4), lstmkit.layers.Dense(2))
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+
+
+def test_stacked_gru_simple_rnn_lstm_matches_keras():
+    rng = seed_all(2)
+    x = rng.normal(size=(5, T, F)).astype("float32")
+    km = keras_model([keras.layers.GRU(6, return_sequences=True),
+                      keras.layers.SimpleRNN(5, return_sequences=True), keras.layers.LSTM(4),
+                      keras.layers.Dense(2)])
+    lk = lstmkit_model(lstmkit.layers.GRU(6, return_sequences=True, input_shape=(T, F)),
+                       lstmkit.layers.SimpleRNN(5, return_sequences=True),
                        lstmkit.layers.LSTM(4), lstmkit.layers.Dense(2))
     randomize(km, rng)
     assert_same_predictions(km, lk, x)
@@ -153,9 +187,14 @@ def test_lstm_constant_init_reference_values(unit_forget_bias, expected):
     (lambda: [lstmkit.layers.LSTM(10)], lambda: [keras.layers.LSTM(10)], 1, 480),
     (lambda: [lstmkit.layers.LSTM(32)], lambda: [keras.layers.LSTM(32)], 1, 4352),
     (lambda: [lstmkit.layers.LSTM(32)], lambda: [keras.layers.LSTM(32)], 3, 4608),
+    (lambda: [lstmkit.layers.GRU(32)], lambda: [keras.layers.GRU(32)], 1, 3360),
+    (lambda: [lstmkit.layers.GRU(32, reset_after=False)],
+     lambda: [keras.layers.GRU(32, reset_after=False)], 3, 3456),
+    (lambda: [lstmkit.layers.SimpleRNN(32)], lambda: [keras.layers.SimpleRNN(32)], 1, 1088),
     (lambda: [lstmkit.layers.Dense(26)], lambda: [keras.layers.Dense(26)], 32, 858),
     (lambda: [lstmkit.layers.Dense(1)], lambda: [keras.layers.Dense(1)], 10, 11),
-], ids=["lstm10_f1", "lstm32_f1", "lstm32_f3", "dense26_after32", "dense1_after10"])
+], ids=["lstm10_f1", "lstm32_f1", "lstm32_f3", "gru32_f1", "gru32_reset_before_f3",
+                             "simple_rnn32_f1", "dense26_after32", "dense1_after10"])
 def test_param_counts_match_keras(make_lk, make_km, features, expected):
     lk_layers, km_layers = make_lk(), make_km()
     is_dense = isinstance(lk_layers[0], lstmkit.layers.Dense)
@@ -242,14 +281,21 @@ TRAINING_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(TRAINING_CASES), ids=list(TRAINING_CASES))
-def test_full_batch_training_matches_keras(case):
+TRAINING_RUNS = [(case, "LSTM") for case in TRAINING_CASES] + [
+    ("sgd_momentum_mse", "GRU"), ("adam_categorical_crossentropy", "GRU"),
+    ("adam_mse", "SimpleRNN")]
+
+
+@pytest.mark.parametrize("case, layer", TRAINING_RUNS,
+                         ids=[f"{layer}-{case}" for case, layer in TRAINING_RUNS])
+def test_full_batch_training_matches_keras(case, layer):
     make_optimizers, loss, head_activation, make_data, atol = TRAINING_CASES[case]
     x, y = make_data(10)
     units_out = y.shape[-1]
     km, lk, km_hist, lk_hist = train_both(
-        [keras.layers.LSTM(4), keras.layers.Dense(units_out, activation=head_activation)],
-        [lstmkit.layers.LSTM(4, input_shape=(T, F)),
+        [getattr(keras.layers, layer)(4),
+         keras.layers.Dense(units_out, activation=head_activation)],
+        [getattr(lstmkit.layers, layer)(4, input_shape=(T, F)),
          lstmkit.layers.Dense(units_out, activation=head_activation)],
         make_optimizers(), loss, x, y, epochs=5, batch_size=len(x), seed=11)
     diff = max_weight_diff(lk, km)

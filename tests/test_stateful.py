@@ -1,7 +1,11 @@
 """Stateful layers: state carried across batches and calls, reset, and the batch rules."""
 
+import os
 import warnings
 
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import keras  # noqa: E402
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,12 +13,15 @@ from hypothesis import strategies as st
 
 from lstmkit.callbacks import ResetStates
 from lstmkit.initializers import Constant
-from lstmkit.layers import LSTM, Dense
+from lstmkit.layers import GRU, LSTM, Dense, SimpleRNN
 from lstmkit.models import Sequential
 from lstmkit.utils import set_random_seed
 
 CONSTANTS = dict(kernel_initializer=Constant(0.01), recurrent_initializer=Constant(0.02),
                  bias_initializer=Constant(0.03))
+# Of both signs, so that a GRU's gates do not saturate and every term shows in the output.
+OTHER_CONSTANTS = dict(kernel_initializer=Constant(0.1), recurrent_initializer=Constant(-0.2),
+                       bias_initializer=Constant(0.3))
 
 
 def test_keras_reference_stateful_layer():
@@ -40,6 +47,32 @@ def test_keras_reference_initial_state_and_return_state():
     assert c.shape == (2, 2)
 
 
+@pytest.mark.parametrize("layer", ["GRU", "SimpleRNN"])
+def test_one_state_layers_match_keras_across_calls(layer):
+    """Keras 3 carries a stateful layer's state between direct calls (not between predict
+    calls on the JAX backend): two calls, a reset, given initial states, return_state."""
+    x = np.arange(24).reshape(2, 3, 4).astype("float32") / 24
+    h0 = np.array([[0, 1, 2], [3, 4, 5]], "float32") / 5
+    consts = {k: keras.initializers.Constant(v.value) for k, v in OTHER_CONSTANTS.items()}
+    km = getattr(keras.layers, layer)(3, stateful=True, **consts)
+    lk = {"GRU": GRU, "SimpleRNN": SimpleRNN}[layer](3, stateful=True, **OTHER_CONSTANTS)
+    expected = [np.asarray(km(x)) for _ in range(2)]
+    got = [lk(x) for _ in range(2)]
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert not np.allclose(got[0], got[1])  # the state did carry over
+    lk.reset_states()
+    np.testing.assert_allclose(lk(x), expected[0], atol=1e-6)
+    km_free = getattr(keras.layers, layer)(3, return_state=True, **consts)
+    lk_free = type(lk)(3, return_state=True, **OTHER_CONSTANTS)
+    output, h = lk_free(x, initial_state=h0)  # one state: the array alone, as in Keras
+    want_output, want_h = km_free(x, initial_state=h0)
+    np.testing.assert_allclose(output, want_output, atol=1e-6)
+    np.testing.assert_allclose(h, want_h, atol=1e-6)
+    np.testing.assert_allclose(lk_free(x, initial_state=[h0])[0], want_output, atol=1e-6)
+    lk.reset_states(states=[h0])
+    np.testing.assert_allclose(lk(x), want_output, atol=1e-6)
+
+
 def test_reset_states_with_given_values():
     x = np.arange(24).reshape(2, 3, 4).astype("float32")
     layer = LSTM(4, stateful=True, **CONSTANTS)
@@ -53,22 +86,23 @@ def test_reset_states_with_given_values():
     np.testing.assert_array_equal(np.asarray(layer.states.h), np.zeros((2, 4)))
 
 
-def stateful_pair(batch, units=3, features=2, seed=0):
+def stateful_pair(batch, units=3, features=2, seed=0, layer=LSTM):
     """A stateful model and a return_sequences model with the same weights."""
     set_random_seed(seed)
-    stateful = Sequential([LSTM(units, stateful=True, return_sequences=True,
-                                batch_input_shape=(batch, None, features)), Dense(1)])
-    whole = Sequential([LSTM(units, return_sequences=True, input_shape=(None, features)),
+    stateful = Sequential([layer(units, stateful=True, return_sequences=True,
+                                 batch_input_shape=(batch, None, features)), Dense(1)])
+    whole = Sequential([layer(units, return_sequences=True, input_shape=(None, features)),
                         Dense(1)])
     whole.set_weights(stateful.get_weights())
     return stateful, whole
 
 
 @settings(max_examples=10, deadline=None)
-@given(cuts=st.lists(st.integers(1, 11), min_size=1, max_size=4, unique=True))
-def test_chunks_through_a_stateful_model_equal_one_pass(cuts):
+@given(cuts=st.lists(st.integers(1, 11), min_size=1, max_size=4, unique=True),
+       layer=st.sampled_from([LSTM, GRU, SimpleRNN]))
+def test_chunks_through_a_stateful_model_equal_one_pass(cuts, layer):
     x = np.random.default_rng(1).normal(size=(2, 12, 2)).astype("float32")
-    stateful, whole = stateful_pair(batch=2)
+    stateful, whole = stateful_pair(batch=2, layer=layer)
     bounds = [0, *sorted(cuts), 12]
     chunks = [stateful.predict(x[:, a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     np.testing.assert_allclose(np.concatenate(chunks, axis=1), whole.predict(x), atol=1e-5)
@@ -234,5 +268,8 @@ def test_reset_states_errors():
     with pytest.raises(ValueError, match=r"state h must have shape \(3, 2\) \(batch, units\), "
                                          r"got \(2, 2\)"):
         layer.reset_states(states=[np.zeros((2, 2)), np.zeros((2, 2))])
-    with pytest.raises(ValueError, match=r"states must be a list \[h, c\]"):
+    with pytest.raises(ValueError, match=r"states must be a list \[h, c\], got ndarray"):
         layer.reset_states(states=np.zeros((3, 2)))
+    gru = Sequential([GRU(2, stateful=True, batch_input_shape=(3, 5, 1))]).layers[0]
+    with pytest.raises(ValueError, match=r"states must be a list \[h\], got a list of 2"):
+        gru.reset_states(states=[np.zeros((3, 2)), np.zeros((3, 2))])

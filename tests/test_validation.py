@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 
 from lstmkit import activations, initializers, losses, optimizers
-from lstmkit.layers import LSTM, Dense, Dropout
+from lstmkit.layers import GRU, LSTM, Dense, Dropout, SimpleRNN
 from lstmkit.models import Sequential
 
+RECURRENT = [LSTM, GRU, SimpleRNN]
 
-def regression_model(**lstm_kwargs):
-    model = Sequential([LSTM(4, input_shape=(5, 2), **lstm_kwargs), Dense(1)])
+
+def regression_model(layer=LSTM, **lstm_kwargs):
+    model = Sequential([layer(4, input_shape=(5, 2), **lstm_kwargs), Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     return model
 
@@ -30,8 +32,9 @@ def assert_unchanged(model, before):
                  r"x\.reshape\(1, 5, 1\)"),
     (X[:, :, :1], r"expects 2 features \(last axis\), got x of shape \(8, 5, 1\)"),
 ])
-def test_x_shape_errors(x, match):
-    model = regression_model()
+@pytest.mark.parametrize("layer", RECURRENT)
+def test_x_shape_errors(x, match, layer):
+    model = regression_model(layer)
     before = model.get_weights()
     with pytest.raises(ValueError, match=match):
         model.fit(x, Y, verbose=0)
@@ -167,21 +170,23 @@ def test_compile_needs_loss():
 
 
 @pytest.mark.parametrize("units", [0, -1, 2.0])
-def test_units(units):
+@pytest.mark.parametrize("layer", RECURRENT)
+def test_units(units, layer):
     with pytest.raises(ValueError, match=r"units must be an integer >= 1, got"):
-        LSTM(units)
+        layer(units)
     with pytest.raises(ValueError, match=r"units must be an integer >= 1, got"):
         Dense(units)
 
 
 @pytest.mark.parametrize("rate", [-0.1, 1.0, 2])
-def test_dropout_rates(rate):
+@pytest.mark.parametrize("layer", RECURRENT)
+def test_dropout_rates(rate, layer):
     with pytest.raises(ValueError, match=r"rate must be a float in \[0, 1\)"):
         Dropout(rate)
     with pytest.raises(ValueError, match=r"dropout must be a float in \[0, 1\)"):
-        LSTM(2, dropout=rate)
+        layer(2, dropout=rate)
     with pytest.raises(ValueError, match=r"recurrent_dropout must be a float in \[0, 1\)"):
-        LSTM(2, recurrent_dropout=rate)
+        layer(2, recurrent_dropout=rate)
 
 
 def test_learning_rate():

@@ -1,71 +1,79 @@
-"""Recurrent layers (Keras 2 path ``keras.layers.recurrent``): thin shells over ``cells``."""
+"""Recurrent layers (Keras 2 path ``keras.layers.recurrent``): thin shells over ``cells``.
+
+``Recurrent`` holds what ``LSTM``, ``GRU`` and ``SimpleRNN`` share: the input checks, the
+options of Keras's ``RNN`` (``return_sequences``, ``return_state``, ``go_backwards``,
+``stateful``, ``dropout``, ``recurrent_dropout``) and the state a stateful layer keeps.
+Each layer adds its weights' shapes and initial values and the cell it runs over time.
+"""
+
+import functools
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from lstmkit import activations, initializers
-from lstmkit.cells import LSTMCarry, lstm_sequence
+from lstmkit.cells import (
+    HiddenCarry,
+    LSTMCarry,
+    gru_cell,
+    lstm_sequence,
+    run_over_time,
+    simple_rnn_cell,
+)
 from lstmkit.layers.base import Layer, check_int, check_rate
 from lstmkit.layers.core import dropout_mask
 
 
-class LSTM(Layer):
-    """Long short-term memory layer over inputs (batch, timesteps, features).
-
-    Keras's weights and semantics: ``kernel`` (features, 4*units), ``recurrent_kernel``
-    (units, 4*units), ``bias`` (4*units,), gate order i, f, c, o. With ``unit_forget_bias``
-    the forget quarter of the initial bias is 1.0. ``dropout`` and ``recurrent_dropout``
-    draw one mask per sequence (shared by all timesteps) while training.
+class Recurrent(Layer):
+    """Base of the recurrent layers, over inputs (batch, timesteps, features).
 
     Output: (batch, units), or (batch, timesteps, units) with ``return_sequences``.
     With ``go_backwards`` the input is read last step first and sequences are returned in
     that reading order, as Keras does. Called on an array with ``return_state=True`` the
-    layer returns ``[output, h, c]``.
+    layer returns ``[output, *states]`` (an LSTM's ``[output, h, c]``, a GRU's
+    ``[output, h]``). ``dropout`` and ``recurrent_dropout`` draw one mask per sequence
+    (shared by all timesteps) while training.
 
     With ``stateful=True`` (which needs a fixed batch size: ``batch_input_shape`` or
-    ``batch_size``) the final ``(h, c)`` of sample ``i`` of one batch is the initial state
-    of sample ``i`` of the next batch, and of the next call, until ``reset_states()``.
+    ``batch_size``) the final state of sample ``i`` of one batch is the initial state of
+    sample ``i`` of the next batch, and of the next call, until ``reset_states()``.
     """
 
     weight_names = ("kernel", "recurrent_kernel", "bias")
     input_ndim = 3
+    carry_type: type = HiddenCarry  # the NamedTuple of states, each (batch, units)
+    gates = 1  # blocks of ``units`` columns in the kernels
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", unit_forget_bias=True, return_sequences=False,
-                 return_state=False, go_backwards=False, stateful=False, dropout=0.0,
-                 recurrent_dropout=0.0, **kwargs):
+    def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                 bias_initializer, *, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, dropout=0.0, recurrent_dropout=0.0,
+                 **kwargs):
         super().__init__(**kwargs)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.unit_forget_bias = unit_forget_bias
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
         self.stateful = stateful
-        self.states: LSTMCarry | None = None
+        self.states = None
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
 
     def get_config(self):
         return {
             **super().get_config(), "units": self.units,
-            "activation": activations.to_config(self.activation),
-            "recurrent_activation": activations.to_config(self.recurrent_activation),
-            "use_bias": self.use_bias,
+            "activation": activations.to_config(self.activation), "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "unit_forget_bias": self.unit_forget_bias, "return_sequences": self.return_sequences,
-            "return_state": self.return_state, "go_backwards": self.go_backwards,
-            "stateful": self.stateful, "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
+            "return_sequences": self.return_sequences, "return_state": self.return_state,
+            "go_backwards": self.go_backwards, "stateful": self.stateful,
+            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
         }
 
     def build(self, input_shape, generator=None):
@@ -83,34 +91,33 @@ class LSTM(Layer):
                 f"input_shape=(timesteps, features) with batch_size=batch.")
         if input_shape[-1] is None:
             raise ValueError(
-                f"Layer {self.name!r} (LSTM) needs a known feature count, got "
-                f"input_shape={input_shape[1:]}; give input_shape=(timesteps, features)."
+                f"Layer {self.name!r} ({type(self).__name__}) needs a known feature count, "
+                f"got input_shape={input_shape[1:]}; give input_shape=(timesteps, features)."
             )
 
     def weight_shapes(self, input_shape):
-        F, U = input_shape[-1], self.units
-        shapes = {"kernel": (F, 4 * U), "recurrent_kernel": (U, 4 * U)}
+        F, columns = input_shape[-1], self.gates * self.units
+        shapes = {"kernel": (F, columns), "recurrent_kernel": (self.units, columns)}
         if self.use_bias:
-            shapes["bias"] = (4 * U,)
+            shapes["bias"] = self.bias_shape()
         return shapes
 
+    def bias_shape(self) -> tuple[int, ...]:
+        return (self.gates * self.units,)
+
     def init(self, generator, input_shape):
-        shapes, U = self.weight_shapes(input_shape), self.units
+        shapes = self.weight_shapes(input_shape)
         params = {
             "kernel": initializers.draw(self.kernel_initializer, shapes["kernel"], generator),
             "recurrent_kernel": initializers.draw(self.recurrent_initializer,
                                                   shapes["recurrent_kernel"], generator),
         }
-        if not self.use_bias:
-            return params
-        if self.unit_forget_bias:  # Keras: the forget gate's quarter starts at exactly 1
-            params["bias"] = np.concatenate([
-                initializers.draw(self.bias_initializer, (U,), generator),
-                np.ones(U, np.float32),
-                initializers.draw(self.bias_initializer, (2 * U,), generator)])
-        else:
-            params["bias"] = initializers.draw(self.bias_initializer, (4 * U,), generator)
+        if self.use_bias:
+            params["bias"] = self.initial_bias(generator)
         return params
+
+    def initial_bias(self, generator) -> np.ndarray:
+        return initializers.draw(self.bias_initializer, self.bias_shape(), generator)
 
     def compute_output_shape(self, input_shape):
         batch, timesteps = input_shape[0], input_shape[1]
@@ -119,7 +126,8 @@ class LSTM(Layer):
         return (batch, self.units)
 
     def reset_states(self, states=None) -> None:
-        """Set a stateful layer's ``(h, c)`` to zeros, or to ``states=[h, c]`` (batch, units)."""
+        """Set a stateful layer's states to zeros, or to ``states`` (a list of (batch,
+        units) arrays: an LSTM's ``[h, c]``, a GRU's ``[h]``)."""
         if not self.stateful:
             raise ValueError(f"Layer {self.name!r} is not stateful (give stateful=True); it "
                              "starts every batch from zeros and has no states to reset.")
@@ -131,17 +139,21 @@ class LSTM(Layer):
 
     reset_state = reset_states
 
-    def _checked_states(self, states, batch: int) -> LSTMCarry:
-        """``[h, c]`` as float32 arrays of shape (batch, units), or a clear error."""
-        if not isinstance(states, list | tuple) or len(states) != 2:
-            raise ValueError(f"Layer {self.name!r}: states must be a list [h, c], got "
-                             f"{type(states).__name__}.")
+    def _checked_states(self, states, batch: int):
+        """The states as float32 arrays of shape (batch, units), or a clear error. A layer
+        with one state also takes the array alone, as Keras does."""
+        fields = self.carry_type._fields
+        if len(fields) == 1 and not isinstance(states, list | tuple):
+            states = [states]
+        if not isinstance(states, list | tuple) or len(states) != len(fields):
+            raise ValueError(f"Layer {self.name!r}: states must be a list [{', '.join(fields)}]"
+                             f", got {_described(states)}.")
         arrays = [np.array(s, dtype=np.float32) for s in states]  # copies: the caller keeps theirs
-        for name, a in zip("hc", arrays, strict=True):
+        for name, a in zip(fields, arrays, strict=True):
             if a.shape != (batch, self.units):
                 raise ValueError(f"Layer {self.name!r}: state {name} must have shape "
                                  f"{(batch, self.units)} (batch, units), got {a.shape}.")
-        return LSTMCarry(*arrays)
+        return self.carry_type(*arrays)
 
     def call_state(self, initial_state, batch_size):
         if initial_state is not None:
@@ -152,30 +164,130 @@ class LSTM(Layer):
         if self.stateful:
             self.states = state
         if self.return_state:
-            return [np.asarray(y), np.asarray(state.h), np.asarray(state.c)]
+            return [np.asarray(y), *(np.asarray(s) for s in state)]
         return np.asarray(y)
 
-    def zero_state(self, batch_size: int, xp=jnp) -> LSTMCarry:
-        """Zero ``(h, c)``; ``xp=np`` makes them on the host (a reset then calls no device)."""
+    def zero_state(self, batch_size: int, xp=jnp):
+        """Zero states; ``xp=np`` makes them on the host (a reset then calls no device)."""
         zeros = xp.zeros((batch_size, self.units), xp.float32)
-        return LSTMCarry(zeros, zeros)
+        return self.carry_type(*(zeros for _ in self.carry_type._fields))
 
     @property
     def uses_dropout(self) -> bool:
         return bool(self.dropout or self.recurrent_dropout)
 
     def apply(self, params, x, state=None, *, training=False, key=None):
-        """``x`` (B, T, F) -> (y, final ``LSTMCarry``); ``state`` defaults to zeros."""
-        carry = self.zero_state(x.shape[0]) if state is None else LSTMCarry(*state)
+        """``x`` (B, T, F) -> (y, final states); ``state`` defaults to zeros."""
+        carry = self.zero_state(x.shape[0]) if state is None else self.carry_type(*state)
         if self.go_backwards:
             x = jnp.flip(x, axis=1)
         recurrent_mask = None
-        if training and (self.dropout or self.recurrent_dropout):
+        if training and self.uses_dropout:
             k_in, k_rec = jax.random.split(key)
             if self.dropout:
                 x = x * dropout_mask(k_in, self.dropout, (x.shape[0], 1, x.shape[2]))
             if self.recurrent_dropout:
                 recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
-        carry, hs = lstm_sequence(params, x, carry, recurrent_mask, activation=self.activation,
-                                  recurrent_activation=self.recurrent_activation)
+        carry, hs = self.sequence(params, x, carry, recurrent_mask)
         return (hs if self.return_sequences else carry.h), carry
+
+    def sequence(self, params, x, carry, recurrent_mask):
+        """The cell over all of x (B, T, F): ``(final carry, outputs (B, T, U))``."""
+        raise NotImplementedError
+
+
+class LSTM(Recurrent):
+    """Long short-term memory layer.
+
+    Keras's weights and semantics: ``kernel`` (features, 4*units), ``recurrent_kernel``
+    (units, 4*units), ``bias`` (4*units,), gate order i, f, c, o; states ``(h, c)``. With
+    ``unit_forget_bias`` the forget quarter of the initial bias is 1.0. The other
+    arguments are ``Recurrent``'s.
+    """
+
+    carry_type = LSTMCarry
+    gates = 4
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, **kwargs):
+        super().__init__(units, activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.to_config(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}
+
+    def initial_bias(self, generator):
+        if not self.unit_forget_bias:
+            return super().initial_bias(generator)
+        U = self.units  # Keras: the forget gate's quarter starts at exactly 1
+        return np.concatenate([initializers.draw(self.bias_initializer, (U,), generator),
+                               np.ones(U, np.float32),
+                               initializers.draw(self.bias_initializer, (2 * U,), generator)])
+
+    def sequence(self, params, x, carry, recurrent_mask):
+        return lstm_sequence(params, x, carry, recurrent_mask, activation=self.activation,
+                             recurrent_activation=self.recurrent_activation)
+
+
+class GRU(Recurrent):
+    """Gated recurrent unit layer.
+
+    Keras's weights and semantics: ``kernel`` (features, 3*units), ``recurrent_kernel``
+    (units, 3*units), gate order z (update), r (reset), h (candidate); state ``(h,)``.
+    With ``reset_after=True`` (Keras 3's and tf.keras 2's default) the reset gate applies
+    after the recurrent matmul and ``bias`` is (2, 3*units): input and recurrent biases;
+    ``reset_after=False`` is Keras 2.2's original GRU, with ``bias`` (3*units,). The other
+    arguments are ``Recurrent``'s.
+    """
+
+    gates = 3
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", reset_after=True, **kwargs):
+        super().__init__(units, activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.reset_after = reset_after
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.to_config(self.recurrent_activation),
+                "reset_after": self.reset_after}
+
+    def bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def sequence(self, params, x, carry, recurrent_mask):
+        cell = functools.partial(gru_cell, activation=self.activation,
+                                 recurrent_activation=self.recurrent_activation,
+                                 reset_after=self.reset_after, recurrent_mask=recurrent_mask)
+        return run_over_time(cell, params, x, carry)
+
+
+class SimpleRNN(Recurrent):
+    """Fully connected recurrent layer: ``h_t = activation(x_t W + h_{t-1} U + b)``, with
+    ``kernel`` (features, units), ``recurrent_kernel`` (units, units), ``bias`` (units,);
+    state ``(h,)``. The other arguments are ``Recurrent``'s."""
+
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(units, activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, **kwargs)
+
+    def sequence(self, params, x, carry, recurrent_mask):
+        cell = functools.partial(simple_rnn_cell, activation=self.activation,
+                                 recurrent_mask=recurrent_mask)
+        return run_over_time(cell, params, x, carry)
+
+
+def _described(value) -> str:
+    if isinstance(value, list | tuple):
+        return f"a {type(value).__name__} of {len(value)}"
+    return type(value).__name__
