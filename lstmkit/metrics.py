@@ -67,6 +67,17 @@ def get(identifier, *, loss_name: str, y_true_shape, output_shape) -> Metric:
     return Metric(name, fn)
 
 
+def rises(name: str) -> bool | None:
+    """Whether a metric named ``name`` improves upward (accuracies), downward (the loss and
+    every error metric), or ``None`` when the name does not say (a custom function)."""
+    name = name.lower()
+    if name in ("acc", "accuracy") or name.endswith("_accuracy"):
+        return True
+    if name == "loss" or name in _ROOTS or name in losses.LOSSES:
+        return False
+    return None
+
+
 def check(identifier) -> None:
     """Fail early (at ``compile``) on an unknown metric name."""
     lookup("metric", identifier, _FUNCTIONS)

@@ -12,6 +12,7 @@ import numpy as np
 
 from lstmkit import callbacks as callbacks_lib
 from lstmkit import (
+    early_stopping,
     epoch_draws,
     losses,
     optimizers,
@@ -66,6 +67,7 @@ class Sequential:
         self._opt_state = self._key = self._tx = None
         self._programs: dict = {}
         self._warned_shuffle = False
+        self.stop_training = False  # set by EarlyStopping, as in Keras
         # Data preparation kept with the model (JSON data and fitted scalers): save() writes it.
         self.preparation: dict | None = None
         for layer in layers or []:
@@ -267,23 +269,27 @@ class Sequential:
         Many epochs run as one compiled program (shuffle, every batch, validation), in
         calls of about a quarter of a second so that progress shows and Ctrl-C is heard.
         Calling ``fit`` again continues from the current weights and optimizer state.
-        ``callbacks=[lstmkit.callbacks.ResetStates()]`` zeroes the stateful layers'
-        states after every epoch, inside the program.
+        ``callbacks`` (``lstmkit.callbacks``) run inside the program: ``ResetStates()``
+        zeroes the stateful layers' states after every epoch, ``EarlyStopping(...)`` ends
+        training as Keras's does.
         """
         self._require_compiled("fit")
         validation.check_epochs(epochs, initial_epoch)
         split = validation.check_validation_split(validation_split)
-        reset_states = callbacks_lib.resets_states(callbacks)
+        plan = callbacks_lib.plan(callbacks)
         x, y = self._prepare(x, y)
         (x, y), (x_val, y_val) = self._hold_out(x, y, split, validation_data)
         batch_size = self._batch_size(batch_size, x.shape[0], "fit")
         if x_val is not None:
             self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
         self._warn_if_shuffling(shuffle)
+        stopper = plan.early_stopping
+        stop = None if stopper is None else stopper.rule(self.metrics_names, x_val is not None)
         objective = self._objective(y)
         n, shuffle = x.shape[0], bool(shuffle)
         capacity = epoch_draws.capacity(n, shuffle, MAX_CHUNK)
-        run = self._program("train", batch_size, reset_states, capacity, objective=objective)
+        run = self._program("train", batch_size, plan.reset_states, capacity, stop,
+                            objective=objective)
         dropout = any(layer.uses_dropout for layer in self.layers)
         steps = -(-n // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
@@ -292,20 +298,25 @@ class Sequential:
             data = jax.device_put(data)
         x, y, x_val, y_val = data
         state, key = self._train_state(), self._training_key()
+        watch = None if stop is None else early_stopping.start(stop, state.params)
         chunks, epoch, count = [], initial_epoch, 1
+        self.stop_training = False
         try:
-            while epoch < epochs:
+            while epoch < epochs and not self.stop_training:
                 count = min(count, epochs - epoch, capacity)
                 start = time.perf_counter()
                 next_key, draws = epoch_draws.draw(key, count, capacity, n, shuffle=shuffle,
                                                    dropout=dropout)
-                state, logs, val_logs = run(state, x, y, x_val, y_val, draws, count)
+                state, logs, val_logs, ran, watch = run(state, x, y, x_val, y_val, draws,
+                                                        count, epoch, watch)
                 key = next_key
-                chunks.append((epoch, count, logs, val_logs))
+                if stop is not None:  # the host needs to know whether the rule stopped
+                    ran, self.stop_training = int(ran), bool(watch.stopped)
+                chunks.append((epoch, ran if stop else count, logs, val_logs))
                 if verbose:
                     self._report_chunk(verbose, epochs, steps, time.perf_counter() - start,
                                        *chunks[-1])
-                epoch += count
+                epoch += chunks[-1][1]
                 count = _next_chunk(count, time.perf_counter() - start)
         finally:
             self._store(state, key)
@@ -313,7 +324,20 @@ class Sequential:
                 for i in range(ran):
                     history.append(first + i, self._logs_dict(
                         logs[i], None if val_logs is None else val_logs[i]))
+        if stop is not None:
+            self._end_early_stopping(stopper, watch, epoch)
         return history
+
+    def _end_early_stopping(self, stopper, watch, epoch: int) -> None:
+        """Keras's ``EarlyStopping.on_train_end``: report, and restore the best weights."""
+        if self.stop_training and stopper.verbose:
+            print(f"Epoch {epoch}: early stopping")
+        if stopper.restore_best_weights and bool(watch.seen):
+            if stopper.verbose:
+                print(f"Restoring model weights from the end of the best epoch: "
+                      f"{int(watch.best_epoch) + 1}.")
+            for layer, params in zip(self.layers, watch.best_params, strict=True):
+                layer.params = params
 
     def _report_chunk(self, verbose, epochs, steps, seconds, first, count, logs, val_logs):
         """Print Keras's lines for the epochs of one program call (time split evenly)."""
@@ -482,9 +506,9 @@ def _make_program(kind, batch_size, statics, objective, forward, tx):
     if kind == "start":
         return jit(tx.init)
     if kind == "train":
-        reset_states, capacity = statics
+        reset_states, capacity, stop = statics
         epochs = functools.partial(training.train_epochs, objective, tx, batch_size,
-                                   reset_states, capacity)
+                                   reset_states, capacity, stop)
         return jit(epochs)
     if kind == "evaluate":
         return jit(functools.partial(training.evaluate, objective, batch_size))

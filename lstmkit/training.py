@@ -3,7 +3,8 @@
 Everything here is pure: a ``TrainState`` goes in and a new one comes out. One epoch
 (``train_epoch``) slices every batch in the epoch's order, steps the optimizer
 (``lax.scan`` over batches) and evaluates the validation data; ``train_epochs`` runs many
-epochs in one XLA program, with no round trip to Python in between. The epochs' orders
+epochs in one XLA program, with no round trip to Python in between (``EarlyStopping``
+included: ``lstmkit.early_stopping``). The epochs' orders
 and dropout keys come in as data, drawn on the host (``lstmkit.epoch_draws``).
 
 The last partial batch is padded to full size with zero-weight rows, so its gradient is
@@ -25,7 +26,7 @@ import jax.numpy as jnp
 import optax
 from jax import lax
 
-from lstmkit import windowed
+from lstmkit import early_stopping, windowed
 from lstmkit.epoch_draws import Draws
 from lstmkit.metrics import Metric
 
@@ -129,23 +130,30 @@ def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=N
 
 
 def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs: int,
-                 state: TrainState, x, y, x_val, y_val, draws: Draws, count):
-    """``count`` (<= ``max_epochs``, a traced number) epochs in one program, epoch ``e``
-    with ``draws``'s row ``e``.
+                 stop: early_stopping.Rule | None, state: TrainState, x, y, x_val, y_val,
+                 draws: Draws, count, first_epoch, watch: early_stopping.Watch | None):
+    """Up to ``count`` (<= ``max_epochs``, a traced number) epochs in one program, epoch
+    ``e`` with ``draws``'s row ``e``; ``first_epoch`` is the first one's number in ``fit``.
 
     With ``reset_states`` the stateful layers' states go back to zeros after each epoch
-    (as ``model.reset_states()`` after every ``fit(epochs=1)`` call would).
+    (as ``model.reset_states()`` after every ``fit(epochs=1)`` call would). With a
+    ``stop`` rule, ``watch`` follows it from epoch to epoch and the loop ends after the
+    epoch where it says stop.
 
     Returns:
-        ``(state, logs, val_logs)``: logs (max_epochs, 1 + metrics), one row per epoch
-        run (the rows past ``count`` are NaN); ``val_logs`` likewise, or ``None``.
+        ``(state, logs, val_logs, ran, watch)``: logs (max_epochs, 1 + metrics), one row
+        per epoch run (the rows past ``ran`` are NaN); ``val_logs`` likewise, or ``None``.
     """
     n_logs = 1 + len(objective.metrics)
     rows = jnp.full((max_epochs, n_logs), jnp.nan)
     val_rows = None if x_val is None else rows
 
-    def body(epoch, carry):
-        state, rows, val_rows = carry
+    def go_on(carry):
+        epoch, *_, watch = carry
+        return epoch < count if watch is None else (epoch < count) & ~watch.stopped
+
+    def body(carry):
+        epoch, state, rows, val_rows, watch = carry
         order = None if draws.orders is None else draws.orders[epoch]
         key = None if draws.keys is None else jax.random.wrap_key_data(draws.keys[epoch])
         state, logs, val_logs = train_epoch(objective, tx, batch_size, state, x, y, x_val,
@@ -155,9 +163,15 @@ def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs:
         rows = rows.at[epoch].set(logs)
         if val_rows is not None:
             val_rows = val_rows.at[epoch].set(val_logs)
-        return state, rows, val_rows
+        if stop is not None:
+            value = (val_logs if stop.validation else logs)[stop.column]
+            watch = early_stopping.update(stop, watch, value, first_epoch + epoch,
+                                          state.params)
+        return epoch + 1, state, rows, val_rows, watch
 
-    return lax.fori_loop(0, count, body, (state, rows, val_rows))
+    ran, state, rows, val_rows, watch = lax.while_loop(
+        go_on, body, (jnp.int32(0), state, rows, val_rows, watch))
+    return state, rows, val_rows, ran, watch
 
 
 def evaluate(objective: Objective, batch_size: int, params, states, x, y):

@@ -78,8 +78,9 @@ def _train_program_text(dropout: float) -> str:
     x, y = np.zeros((10, 3, 1), np.float32), np.zeros((10, 1), np.float32)
     _, draws = draw(KEY, 2, 4, 10, shuffle=True, dropout=dropout > 0)
     program = functools.partial(training.train_epochs, model._objective(y), model._tx, 5,
-                                False, 4)
-    return str(jax.make_jaxpr(program)(model._train_state(), x, y, None, None, draws, 2))
+                                False, 4, None)
+    return str(jax.make_jaxpr(program)(model._train_state(), x, y, None, None, draws, 2, 0,
+                                       None))
 
 
 def test_the_training_program_draws_random_numbers_only_for_dropout():
