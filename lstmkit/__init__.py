@@ -21,7 +21,7 @@ from lstmkit import (
     utils,
 )
 from lstmkit.callbacks import History
-from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, SimpleRNN
+from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Embedding, SimpleRNN
 from lstmkit.models import Sequential
 from lstmkit.rng import set_random_seed
 
@@ -29,7 +29,8 @@ __version__ = "0.1.0"
 cache.enable()
 
 __all__ = [
-    "Sequential", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation", "History",
-    "set_random_seed", "activations", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "data", "datasets", "preprocessing", "utils", "__version__",
+    "Sequential", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation", "Embedding",
+    "History", "set_random_seed", "activations", "initializers", "layers", "losses",
+    "metrics", "models", "optimizers", "data", "datasets", "preprocessing", "utils",
+    "__version__",
 ]

@@ -177,6 +177,8 @@ _INITIALIZERS: dict[str, type] = {
     "lecun_uniform": LecunUniform,
     "lecun_normal": LecunNormal,
     "orthogonal": Orthogonal,
+    "uniform": RandomUniform,  # Keras's short names, Embedding's default among them
+    "normal": RandomNormal,
 }
 
 

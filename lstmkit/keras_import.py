@@ -1,5 +1,5 @@
-"""Keras models into lstmkit: Sequential models of LSTM, GRU, SimpleRNN, Dense, Dropout and
-Activation layers saved by Keras 3 (``.keras``: a zip of ``config.json`` and
+"""Keras models into lstmkit: Sequential models of LSTM, GRU, SimpleRNN, Embedding, Dense,
+Dropout and Activation layers saved by Keras 3 (``.keras``: a zip of ``config.json`` and
 ``model.weights.h5``) or in the Keras 2 HDF5 format (``.h5``: a ``model_config`` attribute
 and a ``model_weights`` group). The weights are read directly with h5py, an optional
 dependency (``pip install 'lstmkit[keras-import]'``); no Keras code runs and nothing is
@@ -35,6 +35,7 @@ _SETTINGS = {
     "SimpleRNN": ("units", "activation", "use_bias", "return_sequences", "return_state",
                   "go_backwards", "stateful", "dropout", "recurrent_dropout"),
     "Dense": ("units", "activation", "use_bias"),
+    "Embedding": ("input_dim", "output_dim", "mask_zero"),
     "Dropout": ("rate",),
     "Activation": ("activation",),
 }

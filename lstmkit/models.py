@@ -228,6 +228,7 @@ class Sequential:
         input_shape = self.input_shape or self.layers[0].batch_input_shape or (
             self._shape_from_data(x))
         validation.check_input(x, input_shape, self.layers[0].name)
+        self.layers[0].check_values(names[0], x)
         if y is not None:
             y = validation.as_numeric_array(names[1], y)
             validation.check_same_length(x, y)

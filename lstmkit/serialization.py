@@ -26,12 +26,21 @@ import numpy as np
 import lstmkit
 from lstmkit import initializers, losses, metrics, optimizers
 from lstmkit.data.scalers import MinMaxScaler, StandardScaler
-from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Layer, SimpleRNN
+from lstmkit.layers import (
+    GRU,
+    LSTM,
+    Activation,
+    Dense,
+    Dropout,
+    Embedding,
+    Layer,
+    SimpleRNN,
+)
 from lstmkit.registry import name_of
 
 FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (LSTM, GRU, SimpleRNN, Dense, Dropout,
-                                                 Activation)}
+                                                 Activation, Embedding)}
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"
 _NONE = type(None)

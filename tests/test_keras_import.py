@@ -45,6 +45,8 @@ MODELS = {
         keras.Input((T, F)), kl.GRU(5, return_sequences=True, go_backwards=True),
         kl.GRU(4, reset_after=False, return_sequences=True),
         kl.SimpleRNN(3, activation="relu"), kl.Dense(1)]),
+    "embedding": lambda: keras.Sequential([
+        keras.Input((T,)), kl.Embedding(20, 4), kl.LSTM(3), kl.Dense(1, activation="sigmoid")]),
     "stateful_gru": lambda: keras.Sequential([
         keras.Input(batch_shape=(4, T, F)), kl.GRU(3, stateful=True), kl.Dense(1)]),
 }
@@ -64,8 +66,10 @@ def inputs(model, n=8):
     """n samples, or one batch for a stateful model: on the JAX backend, Keras 3's predict
     does not carry a stateful layer's state from one batch to the next, as lstmkit and
     Keras 2 do."""
-    n = model.input_shape[0] or n
-    return np.random.default_rng(1).normal(size=(n, *model.input_shape[1:])).astype("float32")
+    n, shape = model.input_shape[0] or n, (model.input_shape[0] or n, *model.input_shape[1:])
+    if isinstance(model.layers[0], kl.Embedding):  # token indices
+        return np.random.default_rng(1).integers(0, model.layers[0].input_dim, shape)
+    return np.random.default_rng(1).normal(size=shape).astype("float32")
 
 
 def saved(model, tmp_path, fmt):

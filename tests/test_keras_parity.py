@@ -140,6 +140,29 @@ def test_stacked_gru_simple_rnn_lstm_matches_keras():
     assert_same_predictions(km, lk, x)
 
 
+def test_embedding_classifier_matches_keras_and_trains_alike():
+    """Embedding -> LSTM -> Dense(sigmoid), the text classifiers of the tutorials."""
+    rng = seed_all(4)
+    x = rng.integers(0, 50, size=(16, T))
+    y = rng.integers(0, 2, size=(16, 1)).astype("float32")
+    km = keras.Sequential([keras.Input((T,)), keras.layers.Embedding(50, 5),
+                           keras.layers.LSTM(4), keras.layers.Dense(1, activation="sigmoid")])
+    lk = lstmkit_model(lstmkit.layers.Embedding(50, 5, input_length=T), lstmkit.layers.LSTM(4),
+                       lstmkit.layers.Dense(1, activation="sigmoid"))
+    assert lk.count_params() == km.count_params()
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+    for model, optimizer in ((km, keras.optimizers.Adam(0.01)),
+                             (lk, lstmkit.optimizers.Adam(0.01))):
+        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    want = km.fit(x, y, batch_size=16, epochs=5, shuffle=False, verbose=0).history
+    got = lk.fit(x, y, batch_size=16, epochs=5, shuffle=False, verbose=0).history
+    np.testing.assert_allclose(got["loss"], want["loss"], rtol=1e-5)
+    assert got["accuracy"] == pytest.approx(want["accuracy"])
+    assert_same_weights(lk, km, ATOL)
+    assert want["loss"][-1] != want["loss"][0]  # training moved the weights
+
+
 DENSE_ACTIVATIONS = ["linear", "sigmoid", "hard_sigmoid", "tanh", "relu", "softmax", "elu",
                      "selu", "softplus", "softsign", "swish", "gelu"]
 

@@ -19,7 +19,7 @@ import safetensors.numpy
 from lstmkit import initializers, losses, metrics, rng, saving
 from lstmkit import optimizers as opt
 from lstmkit.data import MinMaxScaler, StandardScaler
-from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, SimpleRNN
+from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Embedding, SimpleRNN
 from lstmkit.models import Sequential, load_model, model_from_json
 from lstmkit.utils import set_random_seed
 
@@ -106,6 +106,17 @@ def test_optimizer_state_round_trip(tmp_path, name):
     assert vars(loaded.optimizer) == vars(first.optimizer)
     loaded.fit(X, Y, epochs=1, batch_size=8, shuffle=False, verbose=0)
     assert_same_weights(loaded, straight)
+
+
+def test_embedding_model_round_trip(tmp_path):
+    set_random_seed(0)
+    model = Sequential([Embedding(12, 3, input_length=5), GRU(2), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    tokens = np.random.default_rng(0).integers(0, 12, (24, 5))
+    model.fit(tokens, Y, epochs=1, batch_size=8, verbose=0)
+    loaded = reloaded(model, tmp_path)
+    np.testing.assert_array_equal(loaded.predict(tokens), model.predict(tokens))
+    assert loaded.layers[0].get_config() == json.loads(json.dumps(model.layers[0].get_config()))
 
 
 @pytest.mark.parametrize("layer", [LSTM, GRU])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lstmkit import activations, initializers, losses, optimizers
-from lstmkit.layers import GRU, LSTM, Dense, Dropout, SimpleRNN
+from lstmkit.layers import GRU, LSTM, Dense, Dropout, Embedding, SimpleRNN
 from lstmkit.models import Sequential
 
 RECURRENT = [LSTM, GRU, SimpleRNN]
@@ -167,6 +167,41 @@ def test_needs_compile(method):
 def test_compile_needs_loss():
     with pytest.raises(ValueError, match=r"compile\(\) needs a loss"):
         Sequential([Dense(1, input_shape=(3,))]).compile(optimizer="adam")
+
+
+@pytest.mark.parametrize("x, match", [
+    (np.array([[1, 2, 3], [4, 5, 10]]), r"x holds 10 at index \(1, 2\), but Embedding 'emb' "
+                                         r"takes whole numbers from 0 to 9 \(input_dim=10\)\. "
+                                         r"Give input_dim the vocabulary size plus one"),
+    (np.array([[1, -1, 3]]), r"x holds -1 at index \(0, 1\)"),
+    (np.array([[1.5, 2, 3]]), r"x holds 1.5 at index \(0, 0\)"),
+    (np.zeros((2, 3, 1)), r"Layer 'emb' expects 2-D input \(samples, \.\.\.\), got x with "
+                          r"shape \(2, 3, 1\)"),
+])
+def test_embedding_indices(x, match):
+    model = Sequential([Embedding(10, 4, input_length=3, name="emb"), LSTM(2), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=match):
+        model.fit(x, np.zeros(len(x)), verbose=0)
+    with pytest.raises(ValueError, match=match.replace("x holds", "validation x holds")
+                       if "holds" in match else match):
+        model.fit(np.ones((2, 3)), np.zeros(2), validation_data=(x, np.zeros(len(x))),
+                  verbose=0)
+    assert_unchanged(model, before)
+
+
+def test_embedding_settings():
+    with pytest.raises(ValueError, match=r"mask_zero=True\) is not supported: lstmkit has no "
+                                         r"masks\. Leave mask_zero=False and pad sequences at "
+                                         r"the start"):
+        Embedding(10, 4, mask_zero=True)
+    with pytest.raises(ValueError, match=r"input_dim must be at most 16,777,216"):
+        Embedding(2**24 + 1, 4)
+    with pytest.raises(ValueError, match=r"output_dim must be an integer >= 1, got 0"):
+        Embedding(10, 0)
+    with pytest.raises(ValueError, match=r"x holds 7 at index \(0, 0\)"):
+        Embedding(5, 2)(np.array([[7, 1]]))
 
 
 @pytest.mark.parametrize("units", [0, -1, 2.0])

@@ -114,6 +114,10 @@ class Layer:
                 f"dimensions per sample, got input_shape={input_shape[1:]}."
             )
 
+    def check_values(self, name: str, x: np.ndarray) -> None:
+        """Raise ``ValueError`` when the values of ``x`` (named ``name``) are not inputs this
+        layer takes (an Embedding's indices); shapes are ``check_input_shape``'s."""
+
     def weight_shapes(self, input_shape: Shape) -> dict[str, tuple[int, ...]]:
         """The shape of each weight for ``input_shape``, in Keras's order; ``{}`` if none."""
         return {}
@@ -135,6 +139,7 @@ class Layer:
         if not self.built:
             self.build((x.shape[0] if self.stateful else None, *x.shape[1:]))
         validation.check_input(x, self.input_shape, self.name)
+        self.check_values("x", x)
         state = self.call_state(initial_state, x.shape[0])
         key = rng.next_key() if training else None
         y, state = self.apply(self.params, jax.numpy.asarray(x), state, training=training,
