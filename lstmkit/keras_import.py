@@ -38,7 +38,12 @@ _SETTINGS = {
     "Embedding": ("input_dim", "output_dim", "mask_zero"),
     "Dropout": ("rate",),
     "Activation": ("activation",),
+    "RepeatVector": ("n",),
+    "Flatten": (),
+    "Bidirectional": ("merge_mode",),
+    "TimeDistributed": (),
 }
+_INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 _SHAPE_KEYS = ("batch_shape", "batch_input_shape")  # Keras 3, Keras 2
 _H5_DAMAGE = (OSError, RuntimeError, KeyError)  # what h5py raises for damaged HDF5 files
 MAX_STATE_BYTES = 2**30
@@ -61,6 +66,11 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
                          f"it imports Sequential models of {', '.join(_SETTINGS)} layers.")
     _check_supported(config, where)
     out = {key: config[key] for key in _SETTINGS[class_name] if key in config}
+    for key in _INNER_LAYERS:
+        if isinstance(config.get(key), dict):
+            inner_class = field(config[key], "class_name", str, f"{where} {key!r}")
+            out[key] = {"class_name": inner_class, "config": layer_config(
+                inner_class, field(config[key], "config", dict, where), f"{where} {key!r}")}
     out["name"] = config.get("name")
     shape = next((config[k] for k in _SHAPE_KEYS if config.get(k) is not None), None)
     if shape is not None:
@@ -189,10 +199,16 @@ def _keras3_groups(layers: list) -> list[str]:
 
 
 def _keras3_datasets(h5, path: str) -> list:
-    """Keras 3: ``<path>/vars/0, 1, ...``; an LSTM's are its cell's (``<path>/cell/vars``)."""
+    """Keras 3: ``<path>/vars/0, 1, ...``; an LSTM's are its cell's (``<path>/cell/vars``),
+    a Bidirectional's its two layers' and a TimeDistributed's its layer's."""
     group = h5.get(path)
     if group is None:
         return []
+    if "forward_layer" in group:
+        return [*_keras3_datasets(h5, f"{path}/forward_layer"),
+                *_keras3_datasets(h5, f"{path}/backward_layer")]
+    if "layer" in group:
+        return _keras3_datasets(h5, f"{path}/layer")
     variables = group.get("cell/vars" if "cell" in group else "vars")
     return [] if variables is None else [variables.get(str(i)) for i in range(len(variables))]
 

@@ -30,17 +30,23 @@ from lstmkit.layers import (
     GRU,
     LSTM,
     Activation,
+    Bidirectional,
     Dense,
     Dropout,
     Embedding,
+    Flatten,
     Layer,
+    RepeatVector,
     SimpleRNN,
+    TimeDistributed,
 )
 from lstmkit.registry import name_of
 
 FORMAT_VERSION = 1
-LAYERS = {cls.__name__: cls for cls in (LSTM, GRU, SimpleRNN, Dense, Dropout,
-                                                 Activation, Embedding)}
+LAYERS = {cls.__name__: cls for cls in (
+    LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Embedding, RepeatVector, Flatten,
+    Bidirectional, TimeDistributed)}
+_INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"
 _NONE = type(None)
@@ -231,7 +237,9 @@ def layer_from_config(entry, where: str) -> Layer:
     where = f"{where} ({class_name})"
     config = field(entry, "config", dict, where)
     _check_settings(cls, config, where)
-    return _checked_call(where, cls.from_config, config)
+    inner = {key: layer_from_config(config[key], f"{where} {key!r}")
+             for key in _INNER_LAYERS if config.get(key) is not None}
+    return _checked_call(where, cls.from_config, {**config, **inner})
 
 
 def layers_from_config(data, where: str) -> tuple[str, list[Layer], tuple | None]:

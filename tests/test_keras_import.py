@@ -47,6 +47,10 @@ MODELS = {
         kl.SimpleRNN(3, activation="relu"), kl.Dense(1)]),
     "embedding": lambda: keras.Sequential([
         keras.Input((T,)), kl.Embedding(20, 4), kl.LSTM(3), kl.Dense(1, activation="sigmoid")]),
+    "wrappers": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.Bidirectional(kl.LSTM(4, return_sequences=True)),
+        kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(2), merge_mode="ave"),
+        kl.RepeatVector(3), kl.LSTM(2, return_sequences=True), kl.Flatten(), kl.Dense(1)]),
     "stateful_gru": lambda: keras.Sequential([
         keras.Input(batch_shape=(4, T, F)), kl.GRU(3, stateful=True), kl.Dense(1)]),
 }

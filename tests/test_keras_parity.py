@@ -163,6 +163,44 @@ def test_embedding_classifier_matches_keras_and_trains_alike():
     assert want["loss"][-1] != want["loss"][0]  # training moved the weights
 
 
+def wrapped_models(merge_mode):
+    """Keras and lstmkit encoder-decoders with every wrapper and shape layer."""
+    kl, ll = keras.layers, lstmkit.layers
+    km = keras_model([kl.Bidirectional(kl.LSTM(4, return_sequences=True), merge_mode=merge_mode),
+                      kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(3)),
+                      kl.RepeatVector(2), kl.SimpleRNN(2, return_sequences=True), kl.Flatten(),
+                      kl.Dense(2)])
+    lk = lstmkit_model(
+        ll.Bidirectional(ll.LSTM(4, return_sequences=True), merge_mode=merge_mode,
+                         input_shape=(T, F)),
+        ll.TimeDistributed(ll.Dense(3)), ll.Bidirectional(ll.GRU(3)), ll.RepeatVector(2),
+        ll.SimpleRNN(2, return_sequences=True), ll.Flatten(), ll.Dense(2))
+    return km, lk
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
+def test_wrappers_match_keras(merge_mode):
+    rng = seed_all(5)
+    x = rng.normal(size=(5, T, F)).astype("float32")
+    km, lk = wrapped_models(merge_mode)
+    assert lk.count_params() == km.count_params()
+    assert lk.output_shape == km.output_shape
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+
+
+def test_bidirectional_trains_as_keras_does():
+    x, y = regression_data(12)
+    km, lk, km_hist, lk_hist = train_both(
+        [keras.layers.Bidirectional(keras.layers.LSTM(3)), keras.layers.Dense(2)],
+        [lstmkit.layers.Bidirectional(lstmkit.layers.LSTM(3), input_shape=(T, F)),
+         lstmkit.layers.Dense(2)],
+        (keras.optimizers.Adam(0.01), lstmkit.optimizers.Adam(0.01)), "mse", x, y,
+        epochs=5, batch_size=len(x), seed=12)
+    assert_same_weights(lk, km, ATOL)
+    np.testing.assert_allclose(lk_hist.history["loss"], km_hist.history["loss"], rtol=1e-4)
+
+
 DENSE_ACTIVATIONS = ["linear", "sigmoid", "hard_sigmoid", "tanh", "relu", "softmax", "elu",
                      "selu", "softplus", "softsign", "swish", "gelu"]
 

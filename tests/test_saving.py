@@ -19,7 +19,18 @@ import safetensors.numpy
 from lstmkit import initializers, losses, metrics, rng, saving
 from lstmkit import optimizers as opt
 from lstmkit.data import MinMaxScaler, StandardScaler
-from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Embedding, SimpleRNN
+from lstmkit.layers import (
+    GRU,
+    LSTM,
+    Activation,
+    Bidirectional,
+    Dense,
+    Dropout,
+    Embedding,
+    RepeatVector,
+    SimpleRNN,
+    TimeDistributed,
+)
 from lstmkit.models import Sequential, load_model, model_from_json
 from lstmkit.utils import set_random_seed
 
@@ -106,6 +117,22 @@ def test_optimizer_state_round_trip(tmp_path, name):
     assert vars(loaded.optimizer) == vars(first.optimizer)
     loaded.fit(X, Y, epochs=1, batch_size=8, shuffle=False, verbose=0)
     assert_same_weights(loaded, straight)
+
+
+def test_wrapped_layers_round_trip(tmp_path):
+    set_random_seed(0)
+    model = Sequential([
+        Bidirectional(LSTM(3, return_sequences=True, recurrent_dropout=0.2),
+                      input_shape=(5, 2), merge_mode="sum"),
+        TimeDistributed(Dense(2)), Bidirectional(GRU(2)), RepeatVector(2), LSTM(2),
+        Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X, Y, epochs=1, batch_size=8, verbose=0)
+    loaded = reloaded(model, tmp_path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert [layer.get_config() for layer in loaded.layers] == [
+        json.loads(json.dumps(layer.get_config())) for layer in model.layers]
+    assert_same_weights(loaded, model)
 
 
 def test_embedding_model_round_trip(tmp_path):

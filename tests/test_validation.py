@@ -4,7 +4,18 @@ import numpy as np
 import pytest
 
 from lstmkit import activations, initializers, losses, optimizers
-from lstmkit.layers import GRU, LSTM, Dense, Dropout, Embedding, SimpleRNN
+from lstmkit.layers import (
+    GRU,
+    LSTM,
+    Bidirectional,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    RepeatVector,
+    SimpleRNN,
+    TimeDistributed,
+)
 from lstmkit.models import Sequential
 
 RECURRENT = [LSTM, GRU, SimpleRNN]
@@ -189,6 +200,27 @@ def test_embedding_indices(x, match):
         model.fit(np.ones((2, 3)), np.zeros(2), validation_data=(x, np.zeros(len(x))),
                   verbose=0)
     assert_unchanged(model, before)
+
+
+def test_wrapper_and_shape_layer_errors():
+    with pytest.raises(TypeError, match=r"Bidirectional wraps a recurrent layer \(LSTM, GRU, "
+                                        r"SimpleRNN\), got Dense"):
+        Bidirectional(Dense(2))
+    with pytest.raises(ValueError, match=r"merge_mode must be one of \['ave', 'concat', 'mul', "
+                                         r"'sum'\], got None"):
+        Bidirectional(LSTM(2), merge_mode=None)
+    with pytest.raises(ValueError, match=r"does not support stateful=True"):
+        Bidirectional(LSTM(2, stateful=True, batch_input_shape=(2, 3, 1)))
+    with pytest.raises(ValueError, match=r"\(TimeDistributed\) expects inputs \(batch, "
+                                         r"timesteps, \.\.\.\), got input_shape=\(4,\)"):
+        Sequential([TimeDistributed(Dense(2), input_shape=(4,))])
+    with pytest.raises(ValueError, match=r"\(Flatten\) needs every dimension but the batch "
+                                         r"known, got input_shape=\(None, 2\)"):
+        Sequential([LSTM(2, return_sequences=True, input_shape=(None, 2)), Flatten()])
+    with pytest.raises(ValueError, match=r"'rv' \(RepeatVector\) expects inputs of 1 "
+                                         r"dimension per sample, got input_shape=\(3, 2\)"):
+        Sequential([LSTM(2, return_sequences=True, input_shape=(3, 2)),
+                    RepeatVector(2, name="rv")])
 
 
 def test_embedding_settings():

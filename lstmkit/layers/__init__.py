@@ -1,10 +1,11 @@
-"""Layers: ``Dense``, ``Dropout``, ``Activation``, ``Embedding``, ``LSTM``, ``GRU``,
-``SimpleRNN``."""
+"""Layers: ``Dense``, ``Dropout``, ``Activation``, ``RepeatVector``, ``Flatten``,
+``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN``, ``Bidirectional``, ``TimeDistributed``."""
 
 from lstmkit.layers.base import Layer
-from lstmkit.layers.core import Activation, Dense, Dropout
+from lstmkit.layers.core import Activation, Dense, Dropout, Flatten, RepeatVector
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.recurrent import GRU, LSTM, SimpleRNN
+from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
-__all__ = ["Layer", "Dense", "Dropout", "Activation", "Embedding", "LSTM", "GRU",
-           "SimpleRNN"]
+__all__ = ["Layer", "Dense", "Dropout", "Activation", "RepeatVector", "Flatten", "Embedding",
+           "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed"]

@@ -111,8 +111,8 @@ class Layer:
             sample = self.input_ndim - 1
             raise ValueError(
                 f"Layer {self.name!r} ({type(self).__name__}) expects inputs of {sample} "
-                f"dimensions per sample, got input_shape={input_shape[1:]}."
-            )
+                f"dimension{'s' if sample > 1 else ''} per sample, got "
+                f"input_shape={input_shape[1:]}.")
 
     def check_values(self, name: str, x: np.ndarray) -> None:
         """Raise ``ValueError`` when the values of ``x`` (named ``name``) are not inputs this

@@ -1,4 +1,7 @@
-"""Dense, Dropout and Activation layers (Keras 2 path ``keras.layers.core``)."""
+"""Dense, Dropout, Activation, RepeatVector and Flatten layers (Keras 2 path
+``keras.layers.core``)."""
+
+import math
 
 import jax
 import jax.numpy as jnp
@@ -98,3 +101,38 @@ class Activation(Layer):
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         return self.activation(x), state
+
+
+class RepeatVector(Layer):
+    """(batch, features) -> (batch, n, features): the input repeated ``n`` times, as an
+    encoder-decoder model hands its encoding to the decoder."""
+
+    input_ndim = 2
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = check_int("n", n, minimum=1)
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return jnp.repeat(x[:, None, :], self.n, axis=1), state
+
+
+class Flatten(Layer):
+    """(batch, ...) -> (batch, everything else in one axis)."""
+
+    def check_input_shape(self, input_shape):
+        if len(input_shape) < 2 or None in input_shape[1:]:
+            raise ValueError(f"Layer {self.name!r} (Flatten) needs every dimension but the "
+                             f"batch known, got input_shape={input_shape[1:]}.")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], math.prod(input_shape[1:]))
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return x.reshape(x.shape[0], -1), state
