@@ -26,6 +26,7 @@ from lstmkit import (
 )
 from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
+from lstmkit.data import sequences
 from lstmkit.layers.base import Layer, unique_name
 from lstmkit.registry import name_of
 from lstmkit.summary import summary_table
@@ -248,6 +249,9 @@ class Sequential:
 
     def _hold_out(self, x, y, validation_split, validation_data):
         """Training and validation arrays: ``validation_data``, or the last fraction of x."""
+        if sequences.is_batches(validation_data):
+            validation_data = sequences.as_arrays(validation_data, None, None,
+                                                  "validation_data")[:2]
         if validation_data is not None:
             if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (x_val, y_val).")
@@ -275,6 +279,7 @@ class Sequential:
         training as Keras's does.
         """
         self._require_compiled("fit")
+        x, y, batch_size = sequences.as_arrays(x, y, batch_size)
         validation.check_epochs(epochs, initial_epoch)
         split = validation.check_validation_split(validation_split)
         plan = callbacks_lib.plan(callbacks)
@@ -384,6 +389,7 @@ class Sequential:
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1):
         """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled."""
         self._require_compiled("evaluate")
+        x, y, batch_size = sequences.as_arrays(x, y, batch_size)
         x, y = self._prepare(x, y)
         batch_size = self._batch_size(batch_size, x.shape[0], "evaluate")
         objective = self._objective(y)
@@ -399,6 +405,7 @@ class Sequential:
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Model outputs for x, as a NumPy array."""
+        x, _, batch_size = sequences.as_arrays(x, None, batch_size)
         x, _ = self._prepare(x)
         batch_size = self._batch_size(batch_size, x.shape[0], "predict")
         start = time.perf_counter()
@@ -408,6 +415,32 @@ class Sequential:
         outputs = np.asarray(outputs)
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})
         return outputs
+
+    # ----- Keras 2's generator methods ----------------------------------------------------
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      initial_epoch=0, shuffle=True, max_queue_size=10, workers=1,
+                      use_multiprocessing=False) -> History:
+        """Keras 2's ``fit`` of a batch-making object (a ``TimeseriesGenerator``, a
+        ``Sequence``): ``fit(generator, ...)`` on all its batches each epoch. The queue and
+        worker settings have no effect: lstmkit takes every sample up front."""
+        _check_steps("steps_per_epoch", steps_per_epoch, generator)
+        _check_steps("validation_steps", validation_steps, validation_data)
+        return self.fit(generator, epochs=epochs, verbose=verbose, callbacks=callbacks,
+                        validation_data=validation_data, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        """Keras 2's ``evaluate`` of a batch-making object, on all its batches."""
+        _check_steps("steps", steps, generator)
+        return self.evaluate(generator, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0) -> np.ndarray:
+        """Keras 2's ``predict`` of a batch-making object, on all its batches."""
+        _check_steps("steps", steps, generator)
+        return self.predict(generator, verbose=verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0) -> np.ndarray:
         """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""
@@ -488,6 +521,17 @@ def load_model(filepath) -> Sequential:
 def model_from_json(json_string) -> Sequential:
     """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights."""
     return serialization.model_from_json(json_string)
+
+
+def _check_steps(name: str, steps, generator) -> None:
+    """Keras 2's step counts: lstmkit always takes every batch of a generator."""
+    if steps is None or generator is None or not sequences.is_batches(generator):
+        return
+    if steps != len(generator):
+        raise ValueError(
+            f"{name}={steps!r}, but the generator has {len(generator)} batches: lstmkit "
+            f"uses every batch of a generator, every epoch. Leave {name} out (or give "
+            f"{len(generator)}).")
 
 
 def _next_chunk(count: int, seconds: float) -> int:

@@ -2,6 +2,7 @@
 
 from lstmkit.data.encoding import pad_sequences, to_categorical
 from lstmkit.data.scalers import MinMaxScaler, StandardScaler
+from lstmkit.data.sequences import TimeseriesGenerator
 from lstmkit.data.text import Tokenizer, text_to_word_sequence
 from lstmkit.data.windows import (
     WindowedSplit,
@@ -16,6 +17,7 @@ __all__ = [
     "pad_sequences",
     "MinMaxScaler",
     "StandardScaler",
+    "TimeseriesGenerator",
     "Tokenizer",
     "text_to_word_sequence",
     "WindowedSplit",
