@@ -71,3 +71,22 @@ def test_walk_forward_beats_persistence():
     assert math.isfinite(result["rmse"])
     assert result["rmse"] < 0.85 * result["persistence_rmse"]
     assert result["rmse"] > 0.9 * result["noise_floor_rmse"]  # no leak of future values
+
+
+def test_timeseries_generator_tutorial():
+    result = load("timeseries_generator").main(verbose=0)
+    assert result["samples"] == 8  # [1, 2] -> 3, ..., [8, 9] -> 10
+    assert abs(result["forecast"] - 11) < 0.5  # the tutorial prints about 11
+
+
+def test_text_classification_reads_word_order():
+    result = load("text_classification").main(verbose=0)
+    assert result["accuracy"] > 0.95  # a bag of words can reach about 0.85
+    assert result["epochs"] < 60  # early stopping ended it
+
+
+def test_encoder_decoder_beats_persistence_and_the_mean():
+    result = load("encoder_decoder").main(verbose=0)
+    assert result["rmse"] < 0.8 * result["persistence_rmse"]
+    assert result["rmse"] < result["mean_rmse"]
+    assert result["epochs"] < 300  # early stopping ended it
