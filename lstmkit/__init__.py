@@ -8,6 +8,7 @@ imports: ``lstmkit.models.Sequential``, ``lstmkit.layers.LSTM`` / ``GRU`` / ``Si
 
 from lstmkit import (
     activations,
+    backend,
     cache,
     data,
     datasets,
@@ -30,7 +31,7 @@ cache.enable()
 
 __all__ = [
     "Sequential", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation", "Embedding",
-    "History", "set_random_seed", "activations", "initializers", "layers", "losses",
+    "History", "set_random_seed", "activations", "backend", "initializers", "layers", "losses",
     "metrics", "models", "optimizers", "data", "datasets", "preprocessing", "utils",
     "__version__",
 ]

@@ -29,6 +29,11 @@ def unique_name(cls_name: str) -> str:
     return base if n == 0 else f"{base}_{n}"
 
 
+def reset_names() -> None:
+    """Count every layer type's names from the start again (``backend.clear_session``)."""
+    _name_counts.clear()
+
+
 def check_int(name: str, value: Any, *, minimum: int) -> int:
     """Validate an integer hyperparameter such as ``units``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:

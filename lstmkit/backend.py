@@ -1,0 +1,73 @@
+"""Keras 2's ``keras.backend`` (``from keras import backend as K``): the tensor functions
+tutorials write custom losses and metrics with, as JAX functions, and ``clear_session``.
+
+A metric such as ``def rmse(y_true, y_pred): return K.sqrt(K.mean(K.square(y_pred -
+y_true), axis=-1))`` then runs inside lstmkit's compiled programs unchanged. Reductions
+take Keras's ``axis=None, keepdims=False``.
+"""
+
+import jax
+import jax.numpy as jnp
+
+from lstmkit.layers import base
+
+_EPSILON = 1e-7
+
+
+def epsilon() -> float:
+    """The fuzz factor Keras adds to avoid dividing by zero (1e-7)."""
+    return _EPSILON
+
+
+def floatx() -> str:
+    return "float32"
+
+
+def clear_session() -> None:
+    """Start afresh, as Keras does between models built in a loop: layer names count from
+    ``lstm`` again and JAX's in-memory compiled programs are released."""
+    base.reset_names()
+    jax.clear_caches()
+
+
+def _reduction(fn):
+    def reduce(x, axis=None, keepdims=False):
+        return fn(x, axis=axis, keepdims=keepdims)
+    reduce.__name__ = fn.__name__
+    reduce.__doc__ = f"``{fn.__name__}`` over ``axis`` (all axes by default)."
+    return reduce
+
+
+mean, sum, max, min, std, var, prod = (  # Keras's names, builtins shadowed on purpose
+    _reduction(f) for f in (jnp.mean, jnp.sum, jnp.max, jnp.min, jnp.std, jnp.var, jnp.prod))
+sqrt, square, abs, exp, log, sign, round = (
+    jnp.sqrt, jnp.square, jnp.abs, jnp.exp, jnp.log, jnp.sign, jnp.round)
+maximum, minimum, pow, equal, greater, less = (
+    jnp.maximum, jnp.minimum, jnp.power, jnp.equal, jnp.greater, jnp.less)
+sigmoid, tanh, relu, softmax = jax.nn.sigmoid, jnp.tanh, jax.nn.relu, jax.nn.softmax
+ones_like, zeros_like, transpose, reshape, dot = (
+    jnp.ones_like, jnp.zeros_like, jnp.transpose, jnp.reshape, jnp.dot)
+
+
+def clip(x, min_value, max_value):
+    return jnp.clip(x, min_value, max_value)
+
+
+def cast(x, dtype):
+    return jnp.asarray(x).astype(dtype)
+
+
+def argmax(x, axis=-1):
+    return jnp.argmax(x, axis=axis)
+
+
+def concatenate(tensors, axis=-1):
+    return jnp.concatenate(tensors, axis=axis)
+
+
+def constant(value, dtype="float32"):
+    return jnp.asarray(value, dtype)
+
+
+def int_shape(x) -> tuple:
+    return tuple(x.shape)
