@@ -1,11 +1,16 @@
 """What ``fit`` returns and accepts (Keras path ``keras.callbacks``).
 
-``History`` holds the per-epoch logs. ``ResetStates`` is the callback Keras tutorials
-write by hand (``on_epoch_end: self.model.reset_states()``) and ``EarlyStopping`` is
-Keras's; lstmkit compiles both into the training program instead of returning to Python
-after every epoch.
+``History`` holds the per-epoch logs. Two callbacks are compiled into the training
+program, so that many epochs still run as one program call: ``ResetStates`` (what Keras
+tutorials write by hand as ``on_epoch_end: self.model.reset_states()``) and
+``EarlyStopping``. Every other callback is a ``Callback`` that runs in Python between
+epochs (``ModelCheckpoint``, ``CSVLogger``, ``LambdaCallback``, your own subclasses): with
+one in the list, ``fit`` runs one epoch per program call (about half a millisecond more
+per epoch) and the model between two calls is the model the callbacks see and change.
+Batch-level hooks cannot run inside a compiled epoch and are refused.
 """
 
+import csv
 import warnings
 from typing import NamedTuple
 
@@ -79,10 +84,7 @@ class EarlyStopping:
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got "
-                             f"{mode!r}.")
-        self.monitor, self.mode, self.verbose = str(monitor), mode, verbose
+        self.monitor, self.mode, self.verbose = str(monitor), _mode("EarlyStopping", mode), verbose
         self.min_delta = abs(_number("min_delta", min_delta))
         self.patience = _count("patience", patience)
         self.baseline = None if baseline is None else _number("baseline", baseline)
@@ -101,48 +103,194 @@ class EarlyStopping:
                           f"runs all its epochs.", UserWarning, stacklevel=3)
             return None
         return early_stopping.Rule(
-            validation=watched, column=names.index(name), sign=self._sign(name),
+            validation=watched, column=names.index(name),
+            sign=_sign("EarlyStopping", self.monitor, self.mode),
             min_delta=float(self.min_delta), patience=self.patience, baseline=self.baseline,
             start_from_epoch=self.start_from_epoch,
             restore_best_weights=self.restore_best_weights)
-
-    def _sign(self, name: str) -> float:
-        if self.mode != "auto":
-            return 1.0 if self.mode == "min" else -1.0
-        rises = metrics.rises(name)
-        if rises is None:
-            raise ValueError(f"EarlyStopping cannot tell whether {self.monitor!r} should go "
-                             f"up or down; give mode='min' or mode='max'.")
-        return -1.0 if rises else 1.0
 
     def __repr__(self):
         return f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience})"
 
 
+class Callback:
+    """Base of the callbacks that run in Python between epochs (Keras's
+    ``keras.callbacks.Callback``): override ``on_train_begin``, ``on_epoch_begin``,
+    ``on_epoch_end`` (``logs`` as in the History: ``{'loss': ..., 'val_loss': ...}``) or
+    ``on_train_end``; ``self.model`` is the model being trained, and setting
+    ``self.model.stop_training = True`` ends ``fit`` after the epoch."""
+
+    def __init__(self):
+        self.model, self.params = None, {}
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs=None): ...
+
+    def on_train_end(self, logs=None): ...
+
+    def on_epoch_begin(self, epoch, logs=None): ...
+
+    def on_epoch_end(self, epoch, logs=None): ...
+
+
+BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+               "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+               "on_predict_batch_end")
+
+
+class LambdaCallback(Callback):
+    """A callback from functions: ``on_epoch_begin(epoch, logs)``, ``on_epoch_end(epoch,
+    logs)``, ``on_train_begin(logs)``, ``on_train_end(logs)``."""
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
+                 on_train_end=None, **batch_hooks):
+        super().__init__()
+        unknown = sorted(set(batch_hooks) - set(BATCH_HOOKS))
+        if unknown:
+            raise TypeError(f"LambdaCallback got unexpected arguments {unknown}.")
+        given = [name for name, fn in batch_hooks.items() if fn is not None]
+        if given:
+            raise _batch_hook_error("LambdaCallback", given[0])
+        for name, fn in (("on_epoch_begin", on_epoch_begin), ("on_epoch_end", on_epoch_end),
+                         ("on_train_begin", on_train_begin), ("on_train_end", on_train_end)):
+            if fn is not None:
+                setattr(self, name, fn)
+
+
+class ModelCheckpoint(Callback):
+    """Save the model (or its weights) after each epoch, or only when ``monitor``
+    improved (``save_best_only``), to ``filepath``, which may hold the epoch and the logs:
+    ``'model-{epoch:02d}-{val_loss:.3f}.lstmkit'``. Keras's arguments and messages; the
+    files are lstmkit model files (``load_model``) or, with ``save_weights_only``, weights
+    files (``load_weights``), written atomically."""
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", save_freq="epoch",
+                 initial_value_threshold=None):
+        super().__init__()
+        if save_freq != "epoch":
+            raise ValueError(f"ModelCheckpoint save_freq must be 'epoch' (lstmkit runs no "
+                             f"Python within an epoch), got {save_freq!r}.")
+        self.filepath, self.monitor, self.verbose = str(filepath), str(monitor), verbose
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.mode = _mode("ModelCheckpoint", mode)
+        self.best = initial_value_threshold
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if not self.save_best_only:
+            self._say(f"\nEpoch {epoch + 1}: saving model to {path}")
+            return self._save(path)
+        current = logs.get(self.monitor)
+        if current is None:
+            warnings.warn(f"Can save best model only with {self.monitor!r} available; the logs "
+                          f"have {sorted(logs)}. Skipping.", UserWarning, stacklevel=2)
+            return None
+        sign = _sign("ModelCheckpoint", self.monitor, self.mode)
+        if self.best is not None and not sign * current < sign * self.best:
+            self._say(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
+                      f"{self.best:.5f}")
+            return None
+        best = float("inf") * sign if self.best is None else self.best
+        self._say(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best:.5f} to "
+                  f"{current:.5f}, saving model to {path}")
+        self.best = current
+        return self._save(path)
+
+    def _save(self, path: str) -> None:
+        (self.model.save_weights if self.save_weights_only else self.model.save)(path)
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(message)
+
+
+class CSVLogger(Callback):
+    """Write each epoch's logs to a CSV file as it ends: a header ``epoch,<names in
+    sorted order>``, then one row per epoch (``append=True`` adds to an existing file)."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.separator, self.append = str(filename), separator, append
+        self._file = self._writer = None
+
+    def on_train_begin(self, logs=None):
+        # Open for the whole fit, closed by on_train_end.
+        self._file = open(self.filename, "a" if self.append else "w", newline="")  # noqa: SIM115
+        self._writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self._writer is None:
+            self._writer = csv.DictWriter(self._file, ["epoch", *sorted(logs)],
+                                          delimiter=self.separator)
+            if not self.append or self._file.tell() == 0:
+                self._writer.writeheader()
+        self._writer.writerow({"epoch": epoch, **logs})
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
 class Plan(NamedTuple):
-    """What ``fit(callbacks=...)`` asks of the training program."""
+    """What ``fit(callbacks=...)`` asks: of the training program (``reset_states``,
+    ``early_stopping``) and between epochs (``hooks``)."""
 
     reset_states: bool = False
     early_stopping: EarlyStopping | None = None
+    hooks: tuple = ()
 
 
 def plan(callbacks) -> Plan:
-    """The callbacks as a ``Plan``; any other callback is a clear error (lstmkit runs the
-    epochs as one program, without Python hooks)."""
+    """The callbacks as a ``Plan``, or a clear error for what lstmkit cannot run."""
     callbacks = [] if callbacks is None else list(callbacks)
     for callback in callbacks:
-        if not isinstance(callback, ResetStates | EarlyStopping):
+        if not isinstance(callback, ResetStates | EarlyStopping | Callback):
             raise TypeError(
-                f"fit(callbacks=...) accepts lstmkit.callbacks.ResetStates() and "
-                f"EarlyStopping(...) only, got {type(callback).__name__}: lstmkit runs the "
-                f"epochs as one compiled program, without Python hooks between them. Call "
-                f"fit(epochs=1) in a loop to run your own code after each epoch.")
+                f"fit(callbacks=...) takes lstmkit.callbacks objects (ResetStates, "
+                f"EarlyStopping, ModelCheckpoint, CSVLogger, LambdaCallback, or a subclass "
+                f"of lstmkit.callbacks.Callback), got {type(callback).__name__}.")
+        overridden = [name for name in BATCH_HOOKS if callable(getattr(callback, name, None))]
+        if overridden:
+            raise _batch_hook_error(type(callback).__name__, overridden[0])
     stoppers = [c for c in callbacks if isinstance(c, EarlyStopping)]
     if len(stoppers) > 1:
         raise ValueError(f"fit(callbacks=...) takes one EarlyStopping at most, got "
                          f"{len(stoppers)}.")
     return Plan(any(isinstance(c, ResetStates) for c in callbacks),
-                stoppers[0] if stoppers else None)
+                stoppers[0] if stoppers else None,
+                tuple(c for c in callbacks if isinstance(c, Callback)))
+
+
+def _batch_hook_error(name: str, hook: str) -> ValueError:
+    return ValueError(f"{name} has {hook}: lstmkit runs each epoch's batches as one compiled "
+                      f"program, with no Python between batches. Use on_epoch_end instead.")
+
+
+def _mode(who: str, mode) -> str:
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"{who} mode must be 'auto', 'min' or 'max', got {mode!r}.")
+    return mode
+
+
+def _sign(who: str, monitor: str, mode: str) -> float:
+    """1.0 when lower values of ``monitor`` are better, -1.0 when higher are."""
+    if mode != "auto":
+        return 1.0 if mode == "min" else -1.0
+    rises = metrics.rises(monitor.removeprefix("val_"))
+    if rises is None:
+        raise ValueError(f"{who} cannot tell whether {monitor!r} should go up or down; give "
+                         f"mode='min' or mode='max'.")
+    return -1.0 if rises else 1.0
 
 
 def _number(name: str, value) -> float:

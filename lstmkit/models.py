@@ -274,9 +274,9 @@ class Sequential:
         Many epochs run as one compiled program (shuffle, every batch, validation), in
         calls of about a quarter of a second so that progress shows and Ctrl-C is heard.
         Calling ``fit`` again continues from the current weights and optimizer state.
-        ``callbacks`` (``lstmkit.callbacks``) run inside the program: ``ResetStates()``
-        zeroes the stateful layers' states after every epoch, ``EarlyStopping(...)`` ends
-        training as Keras's does.
+        ``callbacks`` (``lstmkit.callbacks``): ``ResetStates()`` and ``EarlyStopping(...)``
+        run inside the program; any ``Callback`` runs in Python between epochs, which are
+        then one program call each.
         """
         self._require_compiled("fit")
         x, y, batch_size = sequences.as_arrays(x, y, batch_size)
@@ -303,13 +303,22 @@ class Sequential:
         if epochs - initial_epoch > 1:  # several program calls: copy the data over once
             data = jax.device_put(data)
         x, y, x_val, y_val = data
+        hooks = plan.hooks
+        self.stop_training = False
+        for hook in hooks:
+            hook.set_model(self)
+            hook.set_params(history.params)
+            hook.on_train_begin()
         state, key = self._train_state(), self._training_key()
         watch = None if stop is None else early_stopping.start(stop, state.params)
         chunks, epoch, count = [], initial_epoch, 1
-        self.stop_training = False
         try:
             while epoch < epochs and not self.stop_training:
-                count = min(count, epochs - epoch, capacity)
+                count = 1 if hooks else min(count, epochs - epoch, capacity)
+                if hooks:
+                    for hook in hooks:
+                        hook.on_epoch_begin(epoch)
+                    state = self._train_state()  # as the callbacks left the model
                 start = time.perf_counter()
                 next_key, draws = epoch_draws.draw(key, count, capacity, n, shuffle=shuffle,
                                                    dropout=dropout)
@@ -324,6 +333,11 @@ class Sequential:
                                        *chunks[-1])
                 epoch += chunks[-1][1]
                 count = _next_chunk(count, time.perf_counter() - start)
+                if hooks:
+                    self._store(state, key)
+                    for hook in hooks:
+                        hook.on_epoch_end(epoch - 1, self._chunk_logs(chunks[-1]))
+                    state = self._train_state()
         finally:
             self._store(state, key)
             for first, ran, logs, val_logs in jax.device_get(chunks):
@@ -332,7 +346,14 @@ class Sequential:
                         logs[i], None if val_logs is None else val_logs[i]))
         if stop is not None:
             self._end_early_stopping(stopper, watch, epoch)
+        for hook in hooks:
+            hook.on_train_end(self._chunk_logs(chunks[-1]) if chunks else None)
         return history
+
+    def _chunk_logs(self, chunk) -> dict[str, float]:
+        """The logs of the last epoch of a program call."""
+        _, ran, logs, val_logs = jax.device_get(chunk)
+        return self._logs_dict(logs[ran - 1], None if val_logs is None else val_logs[ran - 1])
 
     def _end_early_stopping(self, stopper, watch, epoch: int) -> None:
         """Keras's ``EarlyStopping.on_train_end``: report, and restore the best weights."""

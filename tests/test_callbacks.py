@@ -1,6 +1,7 @@
 """fit(callbacks=...): EarlyStopping trains as Keras's does (same epochs, same weights),
 the History, and the errors."""
 
+import csv
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -10,9 +11,16 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lstmkit  # noqa: E402
-from lstmkit.callbacks import EarlyStopping, ResetStates  # noqa: E402
+from lstmkit.callbacks import (  # noqa: E402
+    Callback,
+    CSVLogger,
+    EarlyStopping,
+    LambdaCallback,
+    ModelCheckpoint,
+    ResetStates,
+)
 from lstmkit.layers import LSTM, Dense  # noqa: E402
-from lstmkit.models import Sequential  # noqa: E402
+from lstmkit.models import Sequential, load_model  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras")
 
@@ -141,12 +149,136 @@ def test_auto_mode_needs_a_known_direction():
     assert len(history.epoch) == 2
 
 
-def test_other_callbacks_are_a_clear_error():
+def test_what_cannot_run_is_a_clear_error():
     model = Sequential([LSTM(2, input_shape=(7, 3)), Dense(1)])
     model.compile(optimizer="adam", loss="mse")
-    with pytest.raises(TypeError, match=r"accepts lstmkit.callbacks.ResetStates\(\) and "
-                                        r"EarlyStopping\(...\) only, got object.*"
-                                        r"fit\(epochs=1\) in a loop"):
+    with pytest.raises(TypeError, match=r"takes lstmkit.callbacks objects \(ResetStates, "
+                                        r"EarlyStopping, ModelCheckpoint.*got object"):
         model.fit(X, Y, callbacks=[object()])
     with pytest.raises(ValueError, match=r"one EarlyStopping at most, got 2"):
         model.fit(X, Y, callbacks=[EarlyStopping(), EarlyStopping()])
+
+    class PerBatch(Callback):
+        def on_batch_end(self, batch, logs=None):
+            pass
+
+    with pytest.raises(ValueError, match=r"PerBatch has on_batch_end: lstmkit runs each "
+                                         r"epoch's batches as one compiled program"):
+        model.fit(X, Y, callbacks=[PerBatch()])
+    with pytest.raises(ValueError, match=r"LambdaCallback has on_train_batch_end"):
+        LambdaCallback(on_train_batch_end=print)
+    with pytest.raises(ValueError, match=r"save_freq must be 'epoch'"):
+        ModelCheckpoint("m.lstmkit", save_freq=10)
+
+
+# ----- callbacks that run in Python between epochs -----------------------------------
+class Recorder(Callback):
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def on_train_begin(self, logs=None):
+        self.calls.append(("train_begin", self.params["epochs"]))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append(("epoch_begin", epoch))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.calls.append(("epoch_end", epoch, logs))
+
+    def on_train_end(self, logs=None):
+        self.calls.append(("train_end", logs))
+
+
+def test_hooks_see_every_epoch_and_training_is_unchanged():
+    histories = []
+    for callbacks in (None, [Recorder()]):
+        _, lk = both_models(Y)
+        lstmkit.utils.set_random_seed(5)
+        histories.append(lk.fit(X, Y, batch_size=8, epochs=4, initial_epoch=1,
+                                validation_split=0.25, callbacks=callbacks, verbose=0))
+    recorder = callbacks[0]
+    ends = [(e, logs) for name, e, *logs in recorder.calls[1:-1] if name == "epoch_end"
+            for logs in logs]
+    assert recorder.calls[0] == ("train_begin", 4)
+    assert [c[:2] for c in recorder.calls[1:-1]] == [
+        (kind, e) for e in (1, 2, 3) for kind in ("epoch_begin", "epoch_end")]
+    assert [logs for _, logs in ends] == [
+        {k: v[i] for k, v in histories[1].history.items()} for i in range(3)]
+    assert recorder.calls[-1] == ("train_end", ends[-1][1])
+    assert histories[0].history == histories[1].history  # one epoch per call: same numbers
+
+
+class ResetStatesCallback(Callback):
+    """As the Keras tutorials write it."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.reset_states()
+
+
+def stateful_run(callbacks):
+    lstmkit.utils.set_random_seed(0)
+    model = Sequential([LSTM(3, stateful=True, batch_input_shape=(10, 5, 1)), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.sin(np.arange(100, dtype="float32") / 3).reshape(20, 5, 1)
+    history = model.fit(x, x[:, -1], batch_size=10, epochs=6, shuffle=False, verbose=0,
+                        callbacks=callbacks)
+    return history.history, model.get_weights()
+
+
+def test_a_python_reset_states_callback_equals_the_compiled_one():
+    (got, got_weights), (want, want_weights) = (
+        stateful_run([ResetStatesCallback()]), stateful_run([ResetStates()]))
+    assert got == want
+    for a, b in zip(got_weights, want_weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert stateful_run(None)[0] != want  # without resets, training differs
+
+
+def test_a_callback_can_stop_training_and_change_the_weights():
+    def halve(model):
+        model.set_weights([w / 2 for w in model.get_weights()])
+
+    _, lk = both_models(Y)
+    lstmkit.utils.set_random_seed(5)
+    history = lk.fit(X, Y, epochs=10, verbose=0, callbacks=[
+        LambdaCallback(on_epoch_begin=lambda epoch, logs=None: halve(lk) if epoch == 0 else None),
+        LambdaCallback(on_epoch_end=lambda epoch, logs: setattr(lk, "stop_training", epoch == 2))])
+    assert history.epoch == [0, 1, 2]
+    _, plain = both_models(Y)  # the same, halved by hand, three epochs without callbacks
+    halve(plain)
+    lstmkit.utils.set_random_seed(5)
+    plain.fit(X, Y, epochs=3, verbose=0)
+    for a, b in zip(lk.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_model_checkpoint_keeps_the_best_epoch(tmp_path, capsys):
+    _, lk = both_models(Y)
+    best = ModelCheckpoint(str(tmp_path / "best.lstmkit"), save_best_only=True, verbose=1)
+    every = ModelCheckpoint(str(tmp_path / "w-{epoch:02d}-{val_loss:.3f}.weights"),
+                            save_weights_only=True)
+    history = lk.fit(X, Y, batch_size=40, epochs=12, validation_split=0.25, shuffle=False,
+                     verbose=0, callbacks=[best, every])
+    val = history.history["val_loss"]
+    k = int(np.argmin(val))
+    assert k < 11  # the best epoch is not the last (lr 0.05 overshoots)
+    saved = load_model(tmp_path / "best.lstmkit")
+    assert saved.evaluate(X[30:], Y[30:], verbose=0) == pytest.approx(val[k], rel=1e-5)
+    names = sorted(p.name for p in tmp_path.glob("w-*.weights"))
+    assert names == [f"w-{e + 1:02d}-{v:.3f}.weights" for e, v in enumerate(val)]
+    out = capsys.readouterr().out
+    assert f"Epoch 1: val_loss improved from inf to {val[0]:.5f}, saving model to" in out
+    assert f"Epoch {k + 2}: val_loss did not improve from {val[k]:.5f}" in out
+
+
+def test_csv_logger_writes_the_history(tmp_path):
+    _, lk = both_models(Y)
+    path = tmp_path / "log.csv"
+    history = lk.fit(X, Y, epochs=3, validation_split=0.25, verbose=0,
+                     callbacks=[CSVLogger(str(path))])
+    rows = list(csv.DictReader(path.open()))
+    assert list(rows[0]) == ["epoch", "loss", "val_loss"]
+    assert [int(r["epoch"]) for r in rows] == [0, 1, 2]
+    np.testing.assert_allclose([float(r["val_loss"]) for r in rows],
+                               history.history["val_loss"], rtol=1e-6)
