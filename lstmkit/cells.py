@@ -156,14 +156,29 @@ def simple_rnn_cell(
     return HiddenCarry(h), h
 
 
-def run_over_time(cell: Callable, params: Params, x: jax.Array, carry):
+def run_over_time(cell: Callable, params: Params, x: jax.Array, carry, mask=None,
+                  zero_output_for_mask: bool = False):
     """Scan ``cell(params, carry, x_t)`` over the time axis of ``x`` (B, T, F).
+
+    ``mask`` (B, T), true for real timesteps, makes the masked steps Keras's way: the
+    carry passes through them unchanged, and their output is the previous step's ``h``
+    (zeros with ``zero_output_for_mask``).
 
     Returns:
         ``(final carry, outputs (B, T, U))``.
     """
-    step = lambda carry, x_t: cell(params, carry, x_t)  # noqa: E731
-    carry, ys = lax.scan(step, carry, jnp.swapaxes(x, 0, 1))  # scan wants (T, B, F)
+    def step(carry, inputs):
+        x_t, keep = inputs
+        new_carry, y = cell(params, carry, x_t)
+        if keep is None:
+            return new_carry, y
+        keep = keep[:, None]  # (B, 1)
+        masked_output = jnp.zeros_like(y) if zero_output_for_mask else carry[0]
+        new_carry = jax.tree.map(lambda new, old: jnp.where(keep, new, old), new_carry, carry)
+        return new_carry, jnp.where(keep, y, masked_output)
+
+    time_major = jnp.swapaxes(x, 0, 1), None if mask is None else jnp.swapaxes(mask, 0, 1)
+    carry, ys = lax.scan(step, carry, time_major)  # scan wants (T, B, F)
     return carry, jnp.swapaxes(ys, 0, 1)
 
 

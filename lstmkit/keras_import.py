@@ -40,6 +40,7 @@ _SETTINGS = {
     "Activation": ("activation",),
     "RepeatVector": ("n",),
     "Flatten": (),
+    "Masking": ("mask_value",),
     "Bidirectional": ("merge_mode",),
     "TimeDistributed": (),
 }

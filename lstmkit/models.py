@@ -36,14 +36,26 @@ def sequential_forward(layers, params, states, x, *, training: bool, key):
     """Apply ``layers`` in order: x (B, ...) -> (y_pred (B, ...), new states). Pure.
 
     ``states`` holds a stateful layer's carry, ``None`` for every other layer (which then
-    starts from zeros and hands back ``None``).
+    starts from zeros and hands back ``None``). A mask of real timesteps (from
+    ``Embedding(mask_zero=True)`` or ``Masking``) goes along to the layers that take it.
     """
     keys = [None] * len(layers) if key is None else list(jax.random.split(key, len(layers)))
-    new_states = []
+    new_states, mask = [], None
     for layer, p, s, k in zip(layers, params, states, keys, strict=True):
-        x, s = layer.apply(p, x, s, training=training, key=k)
+        masks = {"mask": mask} if mask is not None and layer.takes_mask else {}
+        y, s = layer.apply(p, x, s, training=training, key=k, **masks)
+        x, mask = y, layer.compute_mask(x, mask)
         new_states.append(s if layer.stateful else None)
     return x, new_states
+
+
+def mask_reaches_output(layers) -> bool:
+    """Whether a mask of timesteps reaches the model's output (and its loss); a layer that
+    cannot take the mask it would get raises ``ValueError`` here, before anything runs."""
+    masked = False
+    for layer in layers:
+        masked = layer.mask_out(masked)
+    return masked
 
 # fit runs its epochs in program calls of about CHUNK_SECONDS each (so progress is
 # printed and Ctrl-C is heard) and at most MAX_CHUNK epochs (the size of the logs buffer).
@@ -80,6 +92,7 @@ class Sequential:
             raise TypeError(
                 f"Sequential.add expects a layer (such as lstmkit.layers.LSTM), got "
                 f"{type(layer).__name__}.")
+        mask_reaches_output([*self.layers, layer])  # a layer that cannot take a mask raises
         self.layers.append(layer)
         self._programs.clear()
         self._opt_state = None
@@ -237,6 +250,12 @@ class Sequential:
             y = validation.standardize_y(y, output_shape, name_of(self.loss))
         if not self.built:
             self.build(input_shape)
+        if mask_reaches_output(self.layers) and y is not None:
+            raise ValueError(
+                "The mask of Embedding(mask_zero=True) or Masking reaches the model's output "
+                "(every layer after it keeps the timesteps), and lstmkit does not mask the "
+                "loss. End the recurrent layers with return_sequences=False, or leave the "
+                "mask out.")
         return x, y
 
     def _shape_from_data(self, x):

@@ -36,6 +36,7 @@ from lstmkit.layers import (
     Embedding,
     Flatten,
     Layer,
+    Masking,
     RepeatVector,
     SimpleRNN,
     TimeDistributed,
@@ -45,7 +46,7 @@ from lstmkit.registry import name_of
 FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Embedding, RepeatVector, Flatten,
-    Bidirectional, TimeDistributed)}
+    Masking, Bidirectional, TimeDistributed)}
 _INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

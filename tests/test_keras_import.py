@@ -46,7 +46,10 @@ MODELS = {
         kl.GRU(4, reset_after=False, return_sequences=True),
         kl.SimpleRNN(3, activation="relu"), kl.Dense(1)]),
     "embedding": lambda: keras.Sequential([
-        keras.Input((T,)), kl.Embedding(20, 4), kl.LSTM(3), kl.Dense(1, activation="sigmoid")]),
+        keras.Input((T,)), kl.Embedding(20, 4, mask_zero=True), kl.LSTM(3),
+        kl.Dense(1, activation="sigmoid")]),
+    "masking": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.Masking(0.5), kl.GRU(3), kl.Dense(1)]),
     "wrappers": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Bidirectional(kl.LSTM(4, return_sequences=True)),
         kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(2), merge_mode="ave"),
@@ -73,7 +76,10 @@ def inputs(model, n=8):
     n, shape = model.input_shape[0] or n, (model.input_shape[0] or n, *model.input_shape[1:])
     if isinstance(model.layers[0], kl.Embedding):  # token indices
         return np.random.default_rng(1).integers(0, model.layers[0].input_dim, shape)
-    return np.random.default_rng(1).normal(size=shape).astype("float32")
+    x = np.random.default_rng(1).normal(size=shape).astype("float32")
+    if isinstance(model.layers[0], kl.Masking):
+        x[:, :2] = model.layers[0].mask_value  # two padded timesteps
+    return x
 
 
 def saved(model, tmp_path, fmt):

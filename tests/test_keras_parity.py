@@ -32,7 +32,9 @@ def seed_all(seed: int) -> np.random.Generator:
 
 
 def keras_model(layers, timesteps=T, features=F):
-    return keras.Sequential([keras.Input((timesteps, features)), *layers])
+    """``features=None``: token indices (batch, timesteps) for an Embedding."""
+    shape = (timesteps,) if features is None else (timesteps, features)
+    return keras.Sequential([keras.Input(shape), *layers])
 
 
 def lstmkit_model(first, *rest):
@@ -201,6 +203,63 @@ def test_bidirectional_trains_as_keras_does():
     np.testing.assert_allclose(lk_hist.history["loss"], km_hist.history["loss"], rtol=1e-4)
 
 
+MASKED_MODELS = {  # name: layers, from a module of layers (keras.layers or lstmkit.layers)
+    "lstm": lambda L: [L.Embedding(20, 4, mask_zero=True), L.LSTM(3), L.Dense(1)],
+    "gru_go_backwards": lambda L: [L.Embedding(20, 4, mask_zero=True),
+                                   L.GRU(3, go_backwards=True), L.Dense(1)],
+    "stacked": lambda L: [L.Embedding(20, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
+                          L.Dropout(0.1), L.SimpleRNN(2), L.Dense(1)],
+    "bidirectional": lambda L: [L.Embedding(20, 4, mask_zero=True),
+                                L.Bidirectional(L.LSTM(3, return_sequences=True)),
+                                L.TimeDistributed(L.Dense(2)), L.LSTM(2), L.Dense(1)],
+}
+
+
+def padded_tokens(rng, padding, n=10, maxlen=8):
+    seqs = [list(rng.integers(1, 20, k)) for k in rng.integers(1, maxlen, n)]
+    return lstmkit.preprocessing.sequence.pad_sequences(seqs, maxlen=maxlen, padding=padding)
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("name", MASKED_MODELS)
+def test_masked_timesteps_match_keras(name, padding):
+    rng = seed_all(6)
+    x = padded_tokens(rng, padding)
+    km = keras.Sequential([keras.Input((8,)), *MASKED_MODELS[name](keras.layers)])
+    lk = lstmkit_model(*MASKED_MODELS[name](lstmkit.layers))
+    lk.build((None, 8))
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+    unmasked = lstmkit_model(lstmkit.layers.Embedding(20, 4), *lk.layers[1:])
+    unmasked.build((None, 8))
+    unmasked.set_weights(km.get_weights())
+    assert not np.allclose(unmasked.predict(x), lk.predict(x), atol=1e-3)  # the mask matters
+
+
+def test_masking_layer_matches_keras():
+    rng = seed_all(7)
+    x = rng.normal(size=(6, T, F)).astype("float32")
+    x[:3, :2] = 0.0  # padded at the start
+    x[3:, -3:] = 0.0  # and at the end
+    km = keras_model([keras.layers.Masking(0.0), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    lk = lstmkit_model(lstmkit.layers.Masking(0.0, input_shape=(T, F)), lstmkit.layers.LSTM(3),
+                       lstmkit.layers.Dense(1))
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+
+
+def test_masked_training_matches_keras():
+    rng = seed_all(8)
+    x = padded_tokens(rng, "post", n=16)
+    y = rng.integers(0, 2, (16, 1)).astype("float32")
+    km, lk, km_hist, lk_hist = train_both(
+        MASKED_MODELS["lstm"](keras.layers), MASKED_MODELS["lstm"](lstmkit.layers),
+        (keras.optimizers.Adam(0.01), lstmkit.optimizers.Adam(0.01)), "mse", x, y,
+        epochs=5, batch_size=16, seed=8, timesteps=8, features=None)
+    assert_same_weights(lk, km, ATOL)
+    np.testing.assert_allclose(lk_hist.history["loss"], km_hist.history["loss"], rtol=1e-4)
+
+
 DENSE_ACTIVATIONS = ["linear", "sigmoid", "hard_sigmoid", "tanh", "relu", "softmax", "elu",
                      "selu", "softplus", "softsign", "swish", "gelu"]
 
@@ -284,6 +343,8 @@ def train_both(km_layers, lk_layers, optimizers, loss, x, y, *, epochs, batch_si
     rng = seed_all(seed)
     km = keras_model(km_layers, timesteps, features)
     lk = lstmkit_model(*lk_layers)
+    if not lk.built:
+        lk.build(km.input_shape)
     randomize(km, rng)
     lk.set_weights(km.get_weights())
     km_opt, lk_opt = optimizers

@@ -137,7 +137,7 @@ def test_wrapped_layers_round_trip(tmp_path):
 
 def test_embedding_model_round_trip(tmp_path):
     set_random_seed(0)
-    model = Sequential([Embedding(12, 3, input_length=5), GRU(2), Dense(1)])
+    model = Sequential([Embedding(12, 3, input_length=5, mask_zero=True), GRU(2), Dense(1)])
     model.compile(optimizer="adam", loss="mse")
     tokens = np.random.default_rng(0).integers(0, 12, (24, 5))
     model.fit(tokens, Y, epochs=1, batch_size=8, verbose=0)

@@ -223,11 +223,27 @@ def test_wrapper_and_shape_layer_errors():
                     RepeatVector(2, name="rv")])
 
 
+def test_masks_that_cannot_be_taken():
+    tokens = np.array([[0, 1, 2], [3, 4, 0]])
+    model = Sequential([Embedding(5, 2, mask_zero=True, input_length=3),
+                        LSTM(2, return_sequences=True), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"The mask of Embedding\(mask_zero=True\) or Masking "
+                                         r"reaches the model's output.*lstmkit does not mask "
+                                         r"the loss"):
+        model.fit(tokens, np.zeros((2, 3, 1)), verbose=0)
+    assert model.predict(tokens).shape == (2, 3, 1)  # predicting needs no loss
+    masked = Sequential([Embedding(5, 2, mask_zero=True, input_length=3),
+                         LSTM(2, return_sequences=True)])
+    with pytest.raises(ValueError, match=r"'flat' \(Flatten\) does not support masking, but "
+                                         r"its input carries the mask"):
+        masked.add(Flatten(name="flat"))
+    assert len(masked.layers) == 2  # the model is as it was
+    masked.add(LSTM(2))  # the mask ends here
+    masked.add(RepeatVector(2))
+
+
 def test_embedding_settings():
-    with pytest.raises(ValueError, match=r"mask_zero=True\) is not supported: lstmkit has no "
-                                         r"masks\. Leave mask_zero=False and pad sequences at "
-                                         r"the start"):
-        Embedding(10, 4, mask_zero=True)
     with pytest.raises(ValueError, match=r"input_dim must be at most 16,777,216"):
         Embedding(2**24 + 1, 4)
     with pytest.raises(ValueError, match=r"output_dim must be an integer >= 1, got 0"):

@@ -65,6 +65,11 @@ class Layer:
     weight_names: tuple[str, ...] = ()
     input_ndim: int | None = None  # the rank of x this layer requires, batch axis included
     stateful = False  # True when the layer keeps its state between calls (``self.states``)
+    # Masks (B, T) of real timesteps, from Embedding(mask_zero=True) or Masking: a layer
+    # that supports them passes its input's mask on; one that takes them gets
+    # ``apply(..., mask=...)``; any other layer refuses them.
+    supports_masking = False
+    takes_mask = False
 
     @property
     def uses_dropout(self) -> bool:
@@ -122,6 +127,20 @@ class Layer:
     def check_values(self, name: str, x: np.ndarray) -> None:
         """Raise ``ValueError`` when the values of ``x`` (named ``name``) are not inputs this
         layer takes (an Embedding's indices); shapes are ``check_input_shape``'s."""
+
+    def mask_out(self, masked: bool) -> bool:
+        """Whether this layer's output has a mask, given whether its input has one (known
+        from the configuration alone, before anything runs)."""
+        if masked and not self.supports_masking:
+            raise ValueError(
+                f"Layer {self.name!r} ({type(self).__name__}) does not support masking, but "
+                f"its input carries the mask of Embedding(mask_zero=True) or Masking. Give "
+                f"the recurrent layer before it return_sequences=False, or drop the mask.")
+        return masked
+
+    def compute_mask(self, x, mask):
+        """The mask (B, T) of this layer's output for input ``x`` with ``mask`` (or None)."""
+        return mask
 
     def weight_shapes(self, input_shape: Shape) -> dict[str, tuple[int, ...]]:
         """The shape of each weight for ``input_shape``, in Keras's order; ``{}`` if none."""

@@ -1,4 +1,4 @@
-"""Dense, Dropout, Activation, RepeatVector and Flatten layers (Keras 2 path
+"""Dense, Dropout, Activation, RepeatVector, Flatten and Masking layers (Keras 2 path
 ``keras.layers.core``)."""
 
 import math
@@ -23,6 +23,7 @@ class Dense(Layer):
     """
 
     weight_names = ("kernel", "bias")
+    supports_masking = True
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
@@ -71,6 +72,8 @@ class Dense(Layer):
 class Dropout(Layer):
     """Inverted dropout of ``rate`` while training; the identity otherwise."""
 
+    supports_masking = True
+
     def __init__(self, rate, **kwargs):
         super().__init__(**kwargs)
         self.rate = check_rate("rate", rate)
@@ -90,6 +93,8 @@ class Dropout(Layer):
 
 class Activation(Layer):
     """Applies an activation function (a name from ``lstmkit.activations`` or a callable)."""
+
+    supports_masking = True
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -136,3 +141,26 @@ class Flatten(Layer):
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         return x.reshape(x.shape[0], -1), state
+
+
+class Masking(Layer):
+    """Mark the timesteps whose features all equal ``mask_value`` as padding: the
+    recurrent layers after it skip them (their state passes through unchanged), and
+    their values become 0."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = float(mask_value)
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}
+
+    def mask_out(self, masked):
+        return True
+
+    def compute_mask(self, x, mask):
+        return jnp.any(x != self.mask_value, axis=-1)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        keep = jnp.any(x != self.mask_value, axis=-1, keepdims=True)
+        return jnp.where(keep, x, 0.0), state

@@ -17,9 +17,8 @@ class Embedding(Layer):
     Input: integer indices (batch, timesteps), from 0 to ``input_dim - 1`` (as
     ``Tokenizer`` and ``pad_sequences`` make them; 0 is the padding). Output: (batch,
     timesteps, output_dim). ``input_length`` is Keras 2's way to give the timesteps.
-    ``mask_zero=True`` (skipping padded steps in the layers after) is not supported:
-    the recurrent layers read the padding as they read any token, as Keras does without
-    a mask, so pad at the start (``pad_sequences``'s default) to keep the last steps real.
+    With ``mask_zero=True`` index 0 is padding: the recurrent layers after it skip those
+    timesteps, as Keras's do (so ``input_dim`` must count index 0 too).
     """
 
     weight_names = ("embeddings",)
@@ -36,11 +35,7 @@ class Embedding(Layer):
                              f"as float32), got {self.input_dim:,}.")
         self.output_dim = check_int("output_dim", output_dim, minimum=1)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
-        if mask_zero:
-            raise ValueError("Embedding(mask_zero=True) is not supported: lstmkit has no "
-                             "masks. Leave mask_zero=False and pad sequences at the start "
-                             "(pad_sequences(padding='pre'), the default).")
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)
 
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim,
@@ -57,6 +52,12 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
+
+    def mask_out(self, masked):
+        return self.mask_zero
+
+    def compute_mask(self, x, mask):
+        return x != 0 if self.mask_zero else None
 
     def check_values(self, name: str, x: np.ndarray) -> None:
         whole = np.all(x == np.round(x))

@@ -17,6 +17,7 @@ from lstmkit.cells import (
     HiddenCarry,
     LSTMCarry,
     gru_cell,
+    lstm_cell,
     lstm_sequence,
     run_over_time,
     simple_rnn_cell,
@@ -38,12 +39,20 @@ class Recurrent(Layer):
     With ``stateful=True`` (which needs a fixed batch size: ``batch_input_shape`` or
     ``batch_size``) the final state of sample ``i`` of one batch is the initial state of
     sample ``i`` of the next batch, and of the next call, until ``reset_states()``.
+
+    After ``Embedding(mask_zero=True)`` or ``Masking`` the layer skips padded timesteps
+    as Keras's do (the state passes through them), and with ``return_sequences`` passes
+    the mask on.
     """
 
     weight_names = ("kernel", "recurrent_kernel", "bias")
     input_ndim = 3
     carry_type: type = HiddenCarry  # the NamedTuple of states, each (batch, units)
     gates = 1  # blocks of ``units`` columns in the kernels
+    takes_mask = True
+    # Outputs at masked timesteps: the previous h (Keras's default), or zeros (what
+    # Bidirectional sets for sequences).
+    zero_output_for_mask = False
 
     def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer,
                  bias_initializer, *, return_sequences=False, return_state=False,
@@ -119,6 +128,12 @@ class Recurrent(Layer):
     def initial_bias(self, generator) -> np.ndarray:
         return initializers.draw(self.bias_initializer, self.bias_shape(), generator)
 
+    def mask_out(self, masked):
+        return masked and self.return_sequences
+
+    def compute_mask(self, x, mask):
+        return mask if self.return_sequences else None
+
     def compute_output_shape(self, input_shape):
         batch, timesteps = input_shape[0], input_shape[1]
         if self.return_sequences:
@@ -176,11 +191,13 @@ class Recurrent(Layer):
     def uses_dropout(self) -> bool:
         return bool(self.dropout or self.recurrent_dropout)
 
-    def apply(self, params, x, state=None, *, training=False, key=None):
-        """``x`` (B, T, F) -> (y, final states); ``state`` defaults to zeros."""
+    def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
+        """``x`` (B, T, F) -> (y, final states); ``state`` defaults to zeros; ``mask`` (B, T)
+        marks the real timesteps."""
         carry = self.zero_state(x.shape[0]) if state is None else self.carry_type(*state)
         if self.go_backwards:
             x = jnp.flip(x, axis=1)
+            mask = None if mask is None else jnp.flip(mask, axis=1)
         recurrent_mask = None
         if training and self.uses_dropout:
             k_in, k_rec = jax.random.split(key)
@@ -188,12 +205,20 @@ class Recurrent(Layer):
                 x = x * dropout_mask(k_in, self.dropout, (x.shape[0], 1, x.shape[2]))
             if self.recurrent_dropout:
                 recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
-        carry, hs = self.sequence(params, x, carry, recurrent_mask)
+        if mask is None:
+            carry, hs = self.sequence(params, x, carry, recurrent_mask)
+        else:
+            carry, hs = run_over_time(self.cell(recurrent_mask), params, x, carry, mask,
+                                      self.zero_output_for_mask)
         return (hs if self.return_sequences else carry.h), carry
+
+    def cell(self, recurrent_mask):
+        """The step function ``(params, carry, x_t) -> (carry, h_t)``."""
+        raise NotImplementedError
 
     def sequence(self, params, x, carry, recurrent_mask):
         """The cell over all of x (B, T, F): ``(final carry, outputs (B, T, U))``."""
-        raise NotImplementedError
+        return run_over_time(self.cell(recurrent_mask), params, x, carry)
 
 
 class LSTM(Recurrent):
@@ -229,7 +254,13 @@ class LSTM(Recurrent):
                                np.ones(U, np.float32),
                                initializers.draw(self.bias_initializer, (2 * U,), generator)])
 
+    def cell(self, recurrent_mask):
+        return functools.partial(lstm_cell, activation=self.activation,
+                                 recurrent_activation=self.recurrent_activation,
+                                 recurrent_mask=recurrent_mask)
+
     def sequence(self, params, x, carry, recurrent_mask):
+        """The fused scan with the hand-written backward pass (without a mask)."""
         return lstm_sequence(params, x, carry, recurrent_mask, activation=self.activation,
                              recurrent_activation=self.recurrent_activation)
 
@@ -263,11 +294,10 @@ class GRU(Recurrent):
     def bias_shape(self):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
-    def sequence(self, params, x, carry, recurrent_mask):
-        cell = functools.partial(gru_cell, activation=self.activation,
+    def cell(self, recurrent_mask):
+        return functools.partial(gru_cell, activation=self.activation,
                                  recurrent_activation=self.recurrent_activation,
                                  reset_after=self.reset_after, recurrent_mask=recurrent_mask)
-        return run_over_time(cell, params, x, carry)
 
 
 class SimpleRNN(Recurrent):
@@ -281,10 +311,9 @@ class SimpleRNN(Recurrent):
         super().__init__(units, activation, use_bias, kernel_initializer,
                          recurrent_initializer, bias_initializer, **kwargs)
 
-    def sequence(self, params, x, carry, recurrent_mask):
-        cell = functools.partial(simple_rnn_cell, activation=self.activation,
+    def cell(self, recurrent_mask):
+        return functools.partial(simple_rnn_cell, activation=self.activation,
                                  recurrent_mask=recurrent_mask)
-        return run_over_time(cell, params, x, carry)
 
 
 def _described(value) -> str:

@@ -44,6 +44,7 @@ class Bidirectional(Layer):
     """
 
     input_ndim = 3
+    takes_mask = True
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         if not isinstance(layer, Recurrent):
@@ -67,6 +68,8 @@ class Bidirectional(Layer):
             "go_backwards": not layer.go_backwards})
         self.weight_names = tuple(f"{side}/{name}" for side in ("forward", "backward")
                                   for name in layer.weight_names)
+        for _, inner in self._sides():  # as Keras: masked steps of sequences output zeros
+            inner.zero_output_for_mask = inner.return_sequences
 
     def get_config(self):
         config = {**super().get_config(), "layer": _layer_config(self.forward_layer),
@@ -94,14 +97,20 @@ class Bidirectional(Layer):
         return {k: w for side, layer in self._sides()
                 for k, w in _prefixed(side, layer.init(generator, input_shape)).items()}
 
+    def mask_out(self, masked):
+        return self.forward_layer.mask_out(masked)
+
+    def compute_mask(self, x, mask):
+        return self.forward_layer.compute_mask(x, mask)
+
     def compute_output_shape(self, input_shape):
         shape = self.forward_layer.compute_output_shape(input_shape)
         return (*shape[:-1], 2 * shape[-1]) if self.merge_mode == "concat" else shape
 
-    def apply(self, params, x, state=None, *, training=False, key=None):
+    def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
         keys = (None, None) if key is None else jax.random.split(key)
         forward, backward = (layer.apply(_unprefixed(side, params), x, training=training,
-                                         key=k)[0]
+                                         key=k, mask=mask)[0]
                              for (side, layer), k in zip(self._sides(), keys, strict=True))
         if self.forward_layer.return_sequences:
             backward = jnp.flip(backward, axis=1)  # back in time order
@@ -111,6 +120,8 @@ class Bidirectional(Layer):
 class TimeDistributed(Layer):
     """``layer`` applied to every timestep of inputs (batch, timesteps, ...), with one set
     of weights (the layer's own)."""
+
+    supports_masking = True
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer) or layer.stateful:
