@@ -193,7 +193,7 @@ class ModelCheckpoint(Callback):
                           f"have {sorted(logs)}. Skipping.", UserWarning, stacklevel=2)
             return None
         sign = _sign("ModelCheckpoint", self.monitor, self.mode)
-        if self.best is not None and not sign * current < sign * self.best:
+        if not _improves(sign, current, self.best):
             self._say(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
                       f"{self.best:.5f}")
             return None
@@ -209,6 +209,58 @@ class ModelCheckpoint(Callback):
     def _say(self, message: str) -> None:
         if self.verbose:
             print(message)
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiply the learning rate by ``factor`` when ``monitor`` has not improved (by more
+    than ``min_delta``) for ``patience`` epochs, then wait ``cooldown`` epochs; never below
+    ``min_lr``. Keras's arguments and arithmetic. The new rate reaches the compiled
+    program as an input, so nothing compiles again."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        super().__init__()
+        if not 0 < factor < 1:
+            raise ValueError(f"ReduceLROnPlateau factor must be in (0, 1), got {factor!r}.")
+        self.monitor, self.factor, self.verbose = str(monitor), float(factor), verbose
+        self.mode = _mode("ReduceLROnPlateau", mode)
+        self.patience, self.cooldown = patience, cooldown
+        self.min_delta, self.min_lr = abs(min_delta), min_lr
+        self.best = self.wait = self.cooldown_counter = None
+
+    def on_train_begin(self, logs=None):
+        if not isinstance(getattr(self.model.optimizer, "learning_rate", None), int | float):
+            raise ValueError("ReduceLROnPlateau needs an lstmkit optimizer with a numeric "
+                             "learning_rate (not an optax transformation or a schedule).")
+        _sign("ReduceLROnPlateau", self.monitor, self.mode)  # raises for an unknown direction
+        self.best, self.wait, self.cooldown_counter = None, 0, 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            warnings.warn(f"ReduceLROnPlateau conditioned on {self.monitor!r}, which is not "
+                          f"available; the logs have {sorted(logs or {})}.", UserWarning,
+                          stacklevel=2)
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        sign = _sign("ReduceLROnPlateau", self.monitor, self.mode)
+        if _improves(sign, current, self.best, self.min_delta):
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter == 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self._reduce(epoch)
+
+    def _reduce(self, epoch: int) -> None:
+        optimizer = self.model.optimizer
+        if optimizer.learning_rate > self.min_lr:
+            optimizer.learning_rate = max(optimizer.learning_rate * self.factor, self.min_lr)
+            if self.verbose:
+                print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
+                      f"{optimizer.learning_rate}.")
+            self.cooldown_counter, self.wait = self.cooldown, 0
 
 
 class CSVLogger(Callback):
@@ -291,6 +343,11 @@ def _sign(who: str, monitor: str, mode: str) -> float:
         raise ValueError(f"{who} cannot tell whether {monitor!r} should go up or down; give "
                          f"mode='min' or mode='max'.")
     return -1.0 if rises else 1.0
+
+
+def _improves(sign: float, value: float, best: float | None, min_delta: float = 0.0) -> bool:
+    """Keras's test of a monitored value against the best so far (none yet: it does)."""
+    return best is None or sign * value + min_delta < sign * best
 
 
 def _number(name: str, value) -> float:

@@ -77,7 +77,7 @@ class Sequential:
         self.layers: list[Layer] = []
         self.optimizer = self.loss = None
         self.metrics: list = []
-        self._opt_state = self._key = self._tx = None
+        self._opt_state = self._key = self._tx = self._compiled_lr = None
         self._programs: dict = {}
         self._warned_shuffle = False
         self.stop_training = False  # set by EarlyStopping, as in Keras
@@ -200,6 +200,7 @@ class Sequential:
             metrics_lib.check(m)
         self.metrics = metric_list
         self._tx = self.optimizer.transformation()
+        self._compiled_lr = getattr(self.optimizer, "learning_rate", None)
         self._opt_state = None
         self._programs.clear()
 
@@ -400,7 +401,20 @@ class Sequential:
         params = self._params()
         if self._opt_state is None:
             self._opt_state = self._program("start", None)(params)  # the optimizer's init
-        return training.TrainState(params, self._opt_state, self._states())
+        return training.TrainState(params, self._opt_state, self._states(), self._lr_scale())
+
+    def _lr_scale(self) -> np.float32 | None:
+        """The optimizer's learning rate now over the one its transformation was built
+        with; None while they are the same object (unchanged since ``compile``)."""
+        now, compiled = getattr(self.optimizer, "learning_rate", None), self._compiled_lr
+        if now is compiled:
+            return None
+        if callable(compiled):
+            raise ValueError("The optimizer was compiled with a learning-rate schedule; "
+                             "compile again to change its learning rate.")
+        if isinstance(now, bool) or not isinstance(now, int | float) or now < 0:
+            raise ValueError(f"optimizer.learning_rate must be a number >= 0, got {now!r}.")
+        return np.float32(now / compiled)
 
     def _training_key(self) -> np.ndarray:
         """The key of the next epoch's shuffle and dropout (``lstmkit.epoch_draws``)."""

@@ -40,6 +40,15 @@ class Optimizer:
 
     default_learning_rate = 0.001
 
+    @property
+    def lr(self):
+        """Keras 2's name of ``learning_rate`` (``model.optimizer.lr = 0.01`` works too)."""
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        self.learning_rate = value
+
     def core(self, learning_rate) -> optax.GradientTransformation:
         """The optimizer's own update rule (subclasses)."""
         raise NotImplementedError

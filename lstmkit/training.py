@@ -35,6 +35,10 @@ class TrainState(NamedTuple):
     params: list  # one dict of arrays per layer
     opt_state: Any
     states: list  # per layer: a stateful layer's carry, else None
+    # The learning rate now over the one compiled in, once it has changed (by
+    # ReduceLROnPlateau, or a new optimizer.learning_rate): a program input, so further
+    # changes compile nothing. None (no multiply at all) until then.
+    lr_scale: Any = None
 
 
 class Objective(NamedTuple):
@@ -95,6 +99,8 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
     (_, (values, y_pred, states)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
         state.params)
     updates, opt_state = tx.update(grads, state.opt_state, state.params)
+    if state.lr_scale is not None:
+        updates = jax.tree.map(lambda u: u * state.lr_scale, updates)
     params = optax.apply_updates(state.params, updates)
     sums = batch_sums(objective, y, y_pred, weights, loss_values=values)
     return state._replace(params=params, opt_state=opt_state, states=states), sums

@@ -17,6 +17,7 @@ from lstmkit.callbacks import (  # noqa: E402
     EarlyStopping,
     LambdaCallback,
     ModelCheckpoint,
+    ReduceLROnPlateau,
     ResetStates,
 )
 from lstmkit.layers import LSTM, Dense  # noqa: E402
@@ -282,3 +283,32 @@ def test_csv_logger_writes_the_history(tmp_path):
     assert [int(r["epoch"]) for r in rows] == [0, 1, 2]
     np.testing.assert_allclose([float(r["val_loss"]) for r in rows],
                                history.history["val_loss"], rtol=1e-6)
+
+
+def test_reduce_lr_on_plateau_matches_keras():
+    km, lk = both_models(Y, lr=0.02)
+    kwargs = dict(monitor="loss", factor=0.5, patience=1, min_delta=0.03, cooldown=1)
+    fit = dict(batch_size=40, epochs=8, shuffle=False, verbose=0)
+    want = km.fit(X, Y, callbacks=[keras.callbacks.ReduceLROnPlateau(**kwargs)], **fit)
+    got = lk.fit(X, Y, callbacks=[ReduceLROnPlateau(**kwargs)], **fit)
+    np.testing.assert_allclose(got.history["loss"], want.history["loss"], rtol=1e-4)
+    for g, w in zip(lk.get_weights(), km.get_weights(), strict=True):
+        np.testing.assert_allclose(g, w, atol=1e-5)
+    final = float(keras.ops.convert_to_numpy(km.optimizer.learning_rate))
+    assert lk.optimizer.learning_rate == pytest.approx(final)
+    assert final < 0.005  # reduced several times, so the comparison means something
+
+
+def test_a_learning_rate_set_between_fits_takes_effect_without_compiling():
+    _, lk = both_models(Y, lr=0.01)
+    lk.fit(X, Y, epochs=1, verbose=0)
+    weights = lk.get_weights()
+    lk.optimizer.lr = 0.0  # Keras 2's attribute; no update at all
+    lk.fit(X, Y, epochs=2, verbose=0)
+    for a, b in zip(weights, lk.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    compiled = sum(program._cache_size() for program in lk._programs.values())
+    lk.optimizer.learning_rate = 0.01  # trains again, with the programs already compiled
+    lk.fit(X, Y, epochs=1, verbose=0)
+    assert not np.array_equal(weights[0], lk.get_weights()[0])
+    assert sum(program._cache_size() for program in lk._programs.values()) == compiled
