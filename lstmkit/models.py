@@ -267,28 +267,39 @@ class Sequential:
             return (None,) * ndim
         return (None, *x.shape[1:])
 
-    def _hold_out(self, x, y, validation_split, validation_data):
-        """Training and validation arrays: ``validation_data``, or the last fraction of x."""
+    def _hold_out(self, x, y, weights, validation_split, validation_data):
+        """Training and validation ``(x, y, sample weights or None)``: ``validation_data``
+        (``(x_val, y_val)`` or ``(x_val, y_val, val_sample_weight)``), or the last
+        fraction of the samples."""
         if sequences.is_batches(validation_data):
             validation_data = sequences.as_arrays(validation_data, None, None,
                                                   "validation_data")[:2]
         if validation_data is not None:
-            if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a tuple (x_val, y_val).")
-            return (x, y), self._prepare(*validation_data, names=("validation x", "validation y"))
+            if not isinstance(validation_data, tuple | list) or len(validation_data) not in (
+                    2, 3):
+                raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, "
+                                 "y_val, val_sample_weight).")
+            x_val, y_val = self._prepare(*validation_data[:2],
+                                         names=("validation x", "validation y"))
+            val_weights = None if len(validation_data) == 2 else validation.sample_weights(
+                validation_data[2], y_val)
+            return (x, y, weights), (x_val, y_val, val_weights)
         if not validation_split:
-            return (x, y), (None, None)
+            return (x, y, weights), (None, None, None)
         at = int(math.floor(x.shape[0] * (1.0 - validation_split)))
         if at in (0, x.shape[0]):
             raise ValueError(
                 f"validation_split={validation_split} of {x.shape[0]} samples leaves "
                 f"{at} for training and {x.shape[0] - at} for validation; both need at least "
                 f"one. Use more samples or another validation_split.")
-        return (x[:at], y[:at]), (x[at:], y[at:])
+        if weights is None:
+            return (x[:at], y[:at], None), (x[at:], y[at:], None)
+        return (x[:at], y[:at], weights[:at]), (x[at:], y[at:], weights[at:])
 
     # ----- life-cycle ------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, validation_split=0.0,
-            validation_data=None, shuffle=True, initial_epoch=0, callbacks=None) -> History:
+            validation_data=None, shuffle=True, initial_epoch=0, callbacks=None,
+            sample_weight=None, class_weight=None) -> History:
         """Train for ``epochs - initial_epoch`` epochs; returns a ``History``.
 
         Many epochs run as one compiled program (shuffle, every batch, validation), in
@@ -296,7 +307,8 @@ class Sequential:
         Calling ``fit`` again continues from the current weights and optimizer state.
         ``callbacks`` (``lstmkit.callbacks``): ``ResetStates()`` and ``EarlyStopping(...)``
         run inside the program; any ``Callback`` runs in Python between epochs, which are
-        then one program call each.
+        then one program call each. ``sample_weight`` (one per sample) or
+        ``class_weight`` (``{class: weight}``) weigh each sample's loss, as in Keras.
         """
         self._require_compiled("fit")
         x, y, batch_size = sequences.as_arrays(x, y, batch_size)
@@ -304,7 +316,14 @@ class Sequential:
         split = validation.check_validation_split(validation_split)
         plan = callbacks_lib.plan(callbacks)
         x, y = self._prepare(x, y)
-        (x, y), (x_val, y_val) = self._hold_out(x, y, split, validation_data)
+        if sample_weight is not None and class_weight is not None:
+            raise ValueError("Give fit sample_weight or class_weight, not both (as in Keras).")
+        weights = validation.sample_weights(sample_weight, y)
+        (x, y, weights), (x_val, y_val, val_weights) = self._hold_out(x, y, weights, split,
+                                                                      validation_data)
+        if class_weight is not None:  # the training samples only, as in Keras
+            weights = validation.sample_weights(
+                validation.class_sample_weights(class_weight, y), y)
         batch_size = self._batch_size(batch_size, x.shape[0], "fit")
         if x_val is not None:
             self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
@@ -319,10 +338,10 @@ class Sequential:
         dropout = any(layer.uses_dropout for layer in self.layers)
         steps = -(-n // batch_size)
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": steps})
-        data = windowed.packed(x), y, windowed.packed(x_val), y_val
+        data = windowed.packed(x), y, windowed.packed(x_val), y_val, weights, val_weights
         if epochs - initial_epoch > 1:  # several program calls: copy the data over once
             data = jax.device_put(data)
-        x, y, x_val, y_val = data
+        x, y, x_val, y_val, weights, val_weights = data
         hooks = plan.hooks
         self.stop_training = False
         for hook in hooks:
@@ -343,7 +362,8 @@ class Sequential:
                 next_key, draws = epoch_draws.draw(key, count, capacity, n, shuffle=shuffle,
                                                    dropout=dropout)
                 state, logs, val_logs, ran, watch = run(state, x, y, x_val, y_val, draws,
-                                                        count, epoch, watch)
+                                                        count, epoch, watch, weights,
+                                                        val_weights)
                 key = next_key
                 if stop is not None:  # the host needs to know whether the rule stopped
                     ran, self.stop_training = int(ran), bool(watch.stopped)
@@ -440,16 +460,18 @@ class Sequential:
                         for name, v in zip(self.metrics_names, val_logs, strict=True)})
         return out
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1):
-        """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled."""
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None):
+        """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled; with
+        ``sample_weight`` the loss is weighted, as in Keras."""
         self._require_compiled("evaluate")
         x, y, batch_size = sequences.as_arrays(x, y, batch_size)
         x, y = self._prepare(x, y)
+        weights = validation.sample_weights(sample_weight, y)
         batch_size = self._batch_size(batch_size, x.shape[0], "evaluate")
         objective = self._objective(y)
         start = time.perf_counter()
         logs, states = self._program("evaluate", batch_size, objective=objective)(
-            self._params(), self._states(), windowed.packed(x), y)
+            self._params(), self._states(), windowed.packed(x), y, weights)
         self._store_states(states)
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,

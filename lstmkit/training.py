@@ -89,11 +89,18 @@ def row_weights(count, batch_size: int) -> jax.Array:
 
 
 def train_step(objective: Objective, tx: optax.GradientTransformation, state: TrainState,
-               x, y, weights, key):
-    """One optimizer step on one batch; returns the new state and the batch's log sums."""
+               x, y, weights, key, sample_weight=None):
+    """One optimizer step on one batch; returns the new state and the batch's log sums.
+
+    ``sample_weight`` (B,) scales each sample's loss, as Keras's ``sample_weight`` and
+    ``class_weight`` do: the mean is still over the batch's samples, and the metrics
+    stay unweighted.
+    """
     def loss_fn(params):
         y_pred, states = objective.forward(params, state.states, x, training=True, key=key)
         values = per_sample(objective.loss(y, y_pred), weights.shape[0])
+        if sample_weight is not None:
+            values = values * sample_weight
         return jnp.sum(values * weights) / jnp.sum(weights), (values, y_pred, states)
 
     (_, (values, y_pred, states)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
@@ -107,10 +114,11 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
 
 
 def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=None,
-                y_val=None, order=None, key=None):
+                y_val=None, order=None, key=None, sample_weight=None, val_sample_weight=None):
     """One epoch over (x, y) in ``order`` (default: as given) and, when given, an
     evaluation of (x_val, y_val). ``key`` (only for models with dropout) gives each
-    batch its own key.
+    batch its own key; ``sample_weight`` (n,) and ``val_sample_weight``, when given,
+    weigh each sample's loss.
 
     Returns:
         ``(state, logs, val_logs)``; ``val_logs`` is ``None`` without validation data.
@@ -122,8 +130,9 @@ def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=N
     def body(carry, batch):
         state, sums = carry
         idx, count, k = batch
+        weight = None if sample_weight is None else sample_weight[idx]
         state, batch_total = train_step(objective, tx, state, windowed.take(x, idx), y[idx],
-                                        row_weights(count, batch_size), k)
+                                        row_weights(count, batch_size), k, weight)
         return (state, sums + batch_total), None
 
     sums0 = jnp.zeros(1 + len(objective.metrics))
@@ -131,13 +140,15 @@ def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=N
     logs = finalize(objective, sums, n)
     val_logs = None  # validation starts from the training states and leaves them as they are
     if x_val is not None:
-        val_logs, _ = evaluate(objective, batch_size, state.params, state.states, x_val, y_val)
+        val_logs, _ = evaluate(objective, batch_size, state.params, state.states, x_val, y_val,
+                               val_sample_weight)
     return state, logs, val_logs
 
 
 def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs: int,
                  stop: early_stopping.Rule | None, state: TrainState, x, y, x_val, y_val,
-                 draws: Draws, count, first_epoch, watch: early_stopping.Watch | None):
+                 draws: Draws, count, first_epoch, watch: early_stopping.Watch | None,
+                 sample_weight=None, val_sample_weight=None):
     """Up to ``count`` (<= ``max_epochs``, a traced number) epochs in one program, epoch
     ``e`` with ``draws``'s row ``e``; ``first_epoch`` is the first one's number in ``fit``.
 
@@ -163,7 +174,8 @@ def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs:
         order = None if draws.orders is None else draws.orders[epoch]
         key = None if draws.keys is None else jax.random.wrap_key_data(draws.keys[epoch])
         state, logs, val_logs = train_epoch(objective, tx, batch_size, state, x, y, x_val,
-                                            y_val, order, key)
+                                            y_val, order, key, sample_weight,
+                                            val_sample_weight)
         if reset_states:
             state = state._replace(states=jax.tree.map(jnp.zeros_like, state.states))
         rows = rows.at[epoch].set(logs)
@@ -180,8 +192,9 @@ def train_epochs(objective, tx, batch_size: int, reset_states: bool, max_epochs:
     return state, rows, val_rows, ran, watch
 
 
-def evaluate(objective: Objective, batch_size: int, params, states, x, y):
-    """Logs ``[loss, *metrics]`` over (x, y) in inference mode, and the final states."""
+def evaluate(objective: Objective, batch_size: int, params, states, x, y, sample_weight=None):
+    """Logs ``[loss, *metrics]`` over (x, y) in inference mode (the loss weighted by
+    ``sample_weight`` (n,) when given), and the final states."""
     indices, counts = batch_plan(windowed.count(x), batch_size)
 
     def body(carry, batch):
@@ -189,8 +202,12 @@ def evaluate(objective: Objective, batch_size: int, params, states, x, y):
         idx, count = batch
         y_pred, states = objective.forward(params, states, windowed.take(x, idx),
                                            training=False, key=None)
+        values = None
+        if sample_weight is not None:
+            values = per_sample(objective.loss(y[idx], y_pred), batch_size) * sample_weight[idx]
         weights = row_weights(count, batch_size)
-        return (sums + batch_sums(objective, y[idx], y_pred, weights), states), None
+        sums = sums + batch_sums(objective, y[idx], y_pred, weights, loss_values=values)
+        return (sums, states), None
 
     sums0 = jnp.zeros(1 + len(objective.metrics))
     (sums, states), _ = lax.scan(body, (sums0, states), (indices, counts))

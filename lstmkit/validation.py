@@ -45,6 +45,31 @@ def as_numeric_array(name: str, value) -> np.ndarray:
     return array.astype(np.float32, copy=False)
 
 
+def class_sample_weights(class_weight, y: np.ndarray) -> list[float]:
+    """Keras's ``class_weight`` (``{class index: weight}``, classes from one-hot or integer
+    y, absent ones weighing 1) as one weight per sample."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"class_weight must be a dict {{class index: weight}}, got "
+                        f"{type(class_weight).__name__}.")
+    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] != 1 else y.reshape(len(y))
+    return [class_weight.get(int(label), 1.0) for label in np.round(labels)]
+
+
+def sample_weights(sample_weight, y: np.ndarray) -> np.ndarray | None:
+    """``sample_weight`` checked (one finite weight >= 0 per sample of y), or None."""
+    if sample_weight is None:
+        return None
+    weights = numeric("sample_weight", sample_weight).astype(np.float32)
+    if weights.shape != (len(y),):
+        raise ValueError(f"sample_weight must hold one weight per sample, shape ({len(y)},), "
+                         f"got shape {weights.shape}.")
+    check_finite("sample_weight", weights)
+    if np.any(weights < 0):
+        at = int(np.argmax(weights < 0))
+        raise ValueError(f"sample_weight must be >= 0, got {weights[at]} at index {at}.")
+    return weights
+
+
 def check_same_length(x: np.ndarray, y: np.ndarray) -> None:
     if x.shape[0] != y.shape[0]:
         raise ValueError(

@@ -429,6 +429,41 @@ def test_full_batch_training_matches_keras(case, layer):
     assert km_hist.history["loss"][-1] != km_hist.history["loss"][0]
 
 
+@pytest.mark.parametrize("weighting", ["sample_weight", "class_weight"])
+def test_weighted_training_matches_keras(weighting):
+    rng = seed_all(9)
+    x = rng.normal(size=(12, T, F)).astype("float32")
+    y = (rng.random((12, 1)) < 0.3).astype("float32")  # imbalanced classes
+    weights = ({"sample_weight": rng.uniform(0.2, 3.0, 12).astype("float32")}
+               if weighting == "sample_weight" else {"class_weight": {0: 0.5, 1: 2.5}})
+    km = keras_model([keras.layers.LSTM(4), keras.layers.Dense(1, activation="sigmoid")])
+    lk = lstmkit_model(lstmkit.layers.LSTM(4, input_shape=(T, F)),
+                       lstmkit.layers.Dense(1, activation="sigmoid"))
+    randomize(km, rng)
+    lk.set_weights(km.get_weights())
+    for model, optimizer in ((km, keras.optimizers.Adam(0.01)),
+                             (lk, lstmkit.optimizers.Adam(0.01))):
+        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    fit = dict(batch_size=5, epochs=4, shuffle=False, verbose=0, validation_split=0.25)
+    want = km.fit(x, y, **weights, **fit).history
+    got = lk.fit(x, y, **weights, **fit).history
+    for name in ("loss", "accuracy", "val_loss"):
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-4)
+    assert_same_weights(lk, km, ATOL)
+    sw = np.linspace(0.5, 2.0, 12).astype("float32")
+    np.testing.assert_allclose(lk.evaluate(x, y, sample_weight=sw, verbose=0),
+                               km.evaluate(x, y, sample_weight=sw, verbose=0), rtol=1e-5)
+    with_val_weights = dict(fit, validation_split=0.0, validation_data=(x[:4], y[:4], sw[:4]))
+    np.testing.assert_allclose(
+        lk.fit(x, y, **with_val_weights).history["val_loss"],
+        km.fit(x, y, **with_val_weights).history["val_loss"], rtol=1e-4)
+    unweighted = lstmkit_model(lstmkit.layers.LSTM(4, input_shape=(T, F)),
+                               lstmkit.layers.Dense(1, activation="sigmoid"))
+    unweighted.set_weights(km.get_weights())
+    unweighted.compile(optimizer="adam", loss="binary_crossentropy")
+    assert unweighted.fit(x, y, **fit).history["loss"][0] != got["loss"][0]  # weights matter
+
+
 # ----- 4. metrics parity ---------------------------------------------------------------
 EVAL_CASES = {
     "regression_mae_mape": ("mse", ["mae", "mape"], None, 1),

@@ -223,6 +223,24 @@ def test_wrapper_and_shape_layer_errors():
                     RepeatVector(2, name="rv")])
 
 
+def test_sample_and_class_weight_errors():
+    model = regression_model()
+    before = model.get_weights()
+    for kwargs, error, match in [
+        (dict(sample_weight=np.ones(8), class_weight={0: 1.0}), ValueError,
+         r"sample_weight or class_weight, not both"),
+        (dict(sample_weight=np.ones(7)), ValueError,
+         r"sample_weight must hold one weight per sample, shape \(8,\), got shape \(7,\)"),
+        (dict(sample_weight=-np.ones(8)), ValueError, r"sample_weight must be >= 0, got -1.0 at "
+                                                      r"index 0"),
+        (dict(sample_weight=np.full(8, np.nan)), ValueError, r"sample_weight contains NaN"),
+        (dict(class_weight=[1.0, 2.0]), TypeError, r"class_weight must be a dict"),
+    ]:
+        with pytest.raises(error, match=match):
+            model.fit(X, Y, verbose=0, **kwargs)
+    assert_unchanged(model, before)
+
+
 def test_masks_that_cannot_be_taken():
     tokens = np.array([[0, 1, 2], [3, 4, 0]])
     model = Sequential([Embedding(5, 2, mask_zero=True, input_length=3),
