@@ -41,6 +41,12 @@ _SETTINGS = {
     "RepeatVector": ("n",),
     "Flatten": (),
     "Masking": ("mask_value",),
+    "Conv1D": ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation",
+               "use_bias"),
+    "MaxPooling1D": ("pool_size", "strides", "padding"),
+    "AveragePooling1D": ("pool_size", "strides", "padding"),
+    "GlobalMaxPooling1D": (),
+    "GlobalAveragePooling1D": (),
     "Bidirectional": ("merge_mode",),
     "TimeDistributed": (),
 }
@@ -83,6 +89,9 @@ def _check_supported(config: dict, where: str) -> None:
     if config.get("time_major"):
         raise ValueError(f"{where} has time_major=True, inputs (timesteps, batch, features); "
                          f"lstmkit takes (batch, timesteps, features).")
+    if config.get("data_format") == "channels_first":
+        raise ValueError(f"{where} has data_format='channels_first', inputs (batch, channels, "
+                         f"timesteps); lstmkit takes (batch, timesteps, channels).")
     if config.get("quantization_config") is not None:
         raise ValueError(f"{where} is quantized; lstmkit imports float weights only.")
     ignored = [k for k, v in config.items() if v is not None and (

@@ -7,8 +7,10 @@ from typing import Any
 
 
 def snake_case(name: str) -> str:
-    """``'LSTM'`` -> ``'lstm'``, ``'GlorotUniform'`` -> ``'glorot_uniform'``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """Keras's rule: ``'LSTM'`` -> ``'lstm'``, ``'GlorotUniform'`` -> ``'glorot_uniform'``,
+    ``'SimpleRNN'`` -> ``'simple_rnn'``, ``'Conv1D'`` -> ``'conv1d'``."""
+    words = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def from_config(kind: str, config: dict, table: Mapping[str, Any],

@@ -30,13 +30,18 @@ from lstmkit.layers import (
     GRU,
     LSTM,
     Activation,
+    AveragePooling1D,
     Bidirectional,
+    Conv1D,
     Dense,
     Dropout,
     Embedding,
     Flatten,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
     Layer,
     Masking,
+    MaxPooling1D,
     RepeatVector,
     SimpleRNN,
     TimeDistributed,
@@ -46,7 +51,8 @@ from lstmkit.registry import name_of
 FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Embedding, RepeatVector, Flatten,
-    Masking, Bidirectional, TimeDistributed)}
+    Masking, Bidirectional, TimeDistributed, Conv1D, MaxPooling1D, AveragePooling1D,
+    GlobalMaxPooling1D, GlobalAveragePooling1D)}
 _INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

@@ -54,6 +54,10 @@ MODELS = {
         keras.Input((T, F)), kl.Bidirectional(kl.LSTM(4, return_sequences=True)),
         kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(2), merge_mode="ave"),
         kl.RepeatVector(3), kl.LSTM(2, return_sequences=True), kl.Flatten(), kl.Dense(1)]),
+    "convolutional": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.Conv1D(4, 2, padding="causal", activation="relu"),
+        kl.MaxPooling1D(2), kl.LSTM(3, return_sequences=True), kl.GlobalAveragePooling1D(),
+        kl.Dense(1)]),
     "stateful_gru": lambda: keras.Sequential([
         keras.Input(batch_shape=(4, T, F)), kl.GRU(3, stateful=True), kl.Dense(1)]),
 }
@@ -146,8 +150,9 @@ def test_an_imported_model_trains_and_saves_as_lstmkit(tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unsupported_layer_is_named(tmp_path, fmt):
-    km = keras.Sequential([keras.Input((T, F)), kl.Conv1D(3, 2), kl.LSTM(2)])
-    with pytest.raises(ValueError, match=r"layer 1 \(Conv1D 'conv1d.*'\) is a Keras Conv1D layer, "
+    km = keras.Sequential([keras.Input((T, F)), kl.LayerNormalization(), kl.LSTM(2)])
+    with pytest.raises(ValueError, match=r"layer 1 \(LayerNormalization 'layer_normalization.*'"
+                                         r"\) is a Keras LayerNormalization layer, "
                                          r"which lstmkit does not have; it imports Sequential "
                                          r"models of LSTM, GRU, SimpleRNN"):
         load_model(saved(km, tmp_path, fmt))

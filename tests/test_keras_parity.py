@@ -260,6 +260,59 @@ def test_masked_training_matches_keras():
     np.testing.assert_allclose(lk_hist.history["loss"], km_hist.history["loss"], rtol=1e-4)
 
 
+CONV_LAYERS = {  # name: (Keras layer, lstmkit layer), same arguments
+    "valid": lambda L: L.Conv1D(4, 3),
+    "same_strided": lambda L: L.Conv1D(4, 3, strides=2, padding="same", activation="relu"),
+    "causal_dilated": lambda L: L.Conv1D(3, 2, padding="causal", dilation_rate=2),
+    "no_bias": lambda L: L.Conv1D(2, 4, use_bias=False, activation="tanh"),
+    "max_pool": lambda L: L.MaxPooling1D(2),
+    "max_pool_same": lambda L: L.MaxPooling1D(3, strides=2, padding="same"),
+    "average_pool_same": lambda L: L.AveragePooling1D(3, strides=2, padding="same"),
+    "global_max": lambda L: L.GlobalMaxPooling1D(),
+    "global_average": lambda L: L.GlobalAveragePooling1D(),
+}
+
+
+@pytest.mark.parametrize("name", CONV_LAYERS)
+def test_convolution_and_pooling_match_keras(name):
+    rng = seed_all(10)
+    x = rng.normal(size=(5, T, F)).astype("float32")
+    km = keras_model([CONV_LAYERS[name](keras.layers)])
+    lk = lstmkit_model(CONV_LAYERS[name](lstmkit.layers))
+    lk.build((None, T, F))
+    assert lk.output_shape == km.output_shape
+    assert lk.count_params() == km.count_params()
+    if km.get_weights():
+        randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+
+
+def cnn_lstm(L, steps=4):
+    """Brownlee's CNN-LSTM: each subsequence of ``steps`` timesteps read by a Conv1D."""
+    return [L.TimeDistributed(L.Conv1D(8, 2, activation="relu")),
+            L.TimeDistributed(L.MaxPooling1D(2)), L.TimeDistributed(L.Flatten()),
+            L.LSTM(5), L.Dense(1)]
+
+
+def test_cnn_lstm_trains_as_keras_does():
+    rng = seed_all(11)
+    x = rng.normal(size=(16, 3, 4, 2)).astype("float32")  # (samples, subsequences, steps, F)
+    y = x.sum(axis=(1, 2, 3))[:, None] / 10
+    km = keras.Sequential([keras.Input((3, 4, 2)), *cnn_lstm(keras.layers)])
+    lk = lstmkit_model(*cnn_lstm(lstmkit.layers))
+    lk.build((None, 3, 4, 2))
+    assert lk.count_params() == km.count_params()
+    randomize(km, rng)
+    assert_same_predictions(km, lk, x)
+    for model, optimizer in ((km, keras.optimizers.Adam(0.01)),
+                             (lk, lstmkit.optimizers.Adam(0.01))):
+        model.compile(optimizer=optimizer, loss="mse")
+    want = km.fit(x, y, batch_size=16, epochs=5, shuffle=False, verbose=0).history
+    got = lk.fit(x, y, batch_size=16, epochs=5, shuffle=False, verbose=0).history
+    np.testing.assert_allclose(got["loss"], want["loss"], rtol=1e-4)
+    assert_same_weights(lk, km, ATOL)
+
+
 DENSE_ACTIVATIONS = ["linear", "sigmoid", "hard_sigmoid", "tanh", "relu", "softmax", "elu",
                      "selu", "softplus", "softsign", "swish", "gelu"]
 

@@ -247,7 +247,7 @@ def test_to_json_keeps_seeded_initializers():
     ('{"class_name": "Sequential", "config": {"name": "s", "layers": []}}', ValueError,
      "no 'format_version'"),
     ('{"class_name": "Sequential", "format_version": 1, "config": {"name": "s", "layers": '
-     '[{"class_name": "Conv1D", "config": {}}]}}', ValueError, "unknown layer 'Conv1D'"),
+     '[{"class_name": "Conv2D", "config": {}}]}}', ValueError, "unknown layer 'Conv2D'"),
     ('{"class_name": "Sequential", "format_version": 1, "config": {"name": "s", "layers": '
      '[{"class_name": "Dense", "config": {"units": 2, "kernel": 3}}]}}', ValueError,
      r"unknown settings \['kernel'\]"),
@@ -516,10 +516,10 @@ def test_absurd_sizes_in_the_config_allocate_nothing(good_file, tmp_path):
 
 
 def test_unknown_layer_in_config(good_file, tmp_path):
-    def conv(config):
-        config["model"]["config"]["layers"][0]["class_name"] = "Conv1D"
-    with pytest.raises(ValueError, match="layer 0 is an unknown layer 'Conv1D'; lstmkit has"):
-        load_model(with_config(good_file, tmp_path, conv))
+    def conv2d(config):
+        config["model"]["config"]["layers"][0]["class_name"] = "Conv2D"
+    with pytest.raises(ValueError, match="layer 0 is an unknown layer 'Conv2D'; lstmkit has"):
+        load_model(with_config(good_file, tmp_path, conv2d))
 
 
 def test_weights_of_the_wrong_shape(good_file, tmp_path):

@@ -8,10 +8,12 @@ from lstmkit.layers import (
     GRU,
     LSTM,
     Bidirectional,
+    Conv1D,
     Dense,
     Dropout,
     Embedding,
     Flatten,
+    MaxPooling1D,
     RepeatVector,
     SimpleRNN,
     TimeDistributed,
@@ -259,6 +261,17 @@ def test_masks_that_cannot_be_taken():
     assert len(masked.layers) == 2  # the model is as it was
     masked.add(LSTM(2))  # the mask ends here
     masked.add(RepeatVector(2))
+
+
+def test_convolution_errors():
+    with pytest.raises(ValueError, match=r"Conv1D padding must be one of \('valid', 'same', "
+                                         r"'causal'\), got 'full'"):
+        Conv1D(2, 3, padding="full")
+    with pytest.raises(ValueError, match=r"\(Conv1D\): 3 timesteps are fewer than its kernel "
+                                         r"spans \(5, dilation 1\); use padding='same'"):
+        Sequential([Conv1D(2, 5, input_shape=(3, 1))])
+    with pytest.raises(ValueError, match=r"MaxPooling1D padding must be 'valid' or 'same'"):
+        MaxPooling1D(2, padding="causal")
 
 
 def test_embedding_settings():

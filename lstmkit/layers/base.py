@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lstmkit import rng, validation
+from lstmkit import initializers, rng, validation
 from lstmkit.registry import snake_case
 
 Shape = tuple[int | None, ...]
@@ -147,8 +147,10 @@ class Layer:
         return {}
 
     def init(self, generator: np.random.Generator, input_shape: Shape) -> dict[str, np.ndarray]:
-        """This layer's initial weights, drawn from ``generator`` (NumPy arrays)."""
-        return {}
+        """This layer's initial weights, drawn from ``generator`` (NumPy arrays): each
+        weight ``w`` from the layer's ``w_initializer``."""
+        return {name: initializers.draw(getattr(self, f"{name}_initializer"), shape, generator)
+                for name, shape in self.weight_shapes(input_shape).items()}
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return input_shape

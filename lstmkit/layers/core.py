@@ -54,11 +54,6 @@ class Dense(Layer):
             shapes["bias"] = (self.units,)
         return shapes
 
-    def init(self, generator, input_shape):
-        inits = {"kernel": self.kernel_initializer, "bias": self.bias_initializer}
-        return {name: initializers.draw(inits[name], shape, generator)
-                for name, shape in self.weight_shapes(input_shape).items()}
-
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
 

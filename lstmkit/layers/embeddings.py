@@ -46,10 +46,6 @@ class Embedding(Layer):
     def weight_shapes(self, input_shape):
         return {"embeddings": (self.input_dim, self.output_dim)}
 
-    def init(self, generator, input_shape):
-        return {"embeddings": initializers.draw(self.embeddings_initializer,
-                                                (self.input_dim, self.output_dim), generator)}
-
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
 

@@ -1,0 +1,73 @@
+"""1-D pooling layers (Keras 2 path ``keras.layers.pooling``): the maximum or mean over
+windows of timesteps, or over all of them."""
+
+import jax.numpy as jnp
+from jax import lax
+
+from lstmkit.layers.base import Layer, check_int
+from lstmkit.layers.convolutional import conv1d_length, single_size
+
+
+class _Pooling1D(Layer):
+    """Windows of ``pool_size`` timesteps, ``strides`` apart (default: ``pool_size``)."""
+
+    input_ndim = 3
+    reducer = None  # (init, computation) for lax.reduce_window
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = check_int("pool_size", single_size(pool_size), minimum=1)
+        self.strides = check_int("strides", single_size(strides or self.pool_size), minimum=1)
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{type(self).__name__} padding must be 'valid' or 'same', got "
+                             f"{padding!r}.")
+        self.padding = padding
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
+                "padding": self.padding}
+
+    def compute_output_shape(self, input_shape):
+        length = conv1d_length(input_shape[1], self.pool_size, self.strides, self.padding, 1)
+        return (input_shape[0], length, input_shape[2])
+
+    def _windows(self, x, init, reduce):
+        return lax.reduce_window(x, init, reduce, (1, self.pool_size, 1),
+                                 (1, self.strides, 1), self.padding.upper())
+
+
+class MaxPooling1D(_Pooling1D):
+    """The largest value of each window, per channel."""
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return self._windows(x, -jnp.inf, lax.max), state
+
+
+class AveragePooling1D(_Pooling1D):
+    """The mean of each window, per channel (padding excluded, as Keras counts)."""
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        sums = self._windows(x, 0.0, lax.add)
+        counts = self._windows(jnp.ones_like(x[:1, :, :1]), 0.0, lax.add)
+        return sums / counts, state
+
+
+class _GlobalPooling1D(Layer):
+    input_ndim = 3
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    """The largest value over all timesteps, per channel: (batch, channels)."""
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return jnp.max(x, axis=1), state
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """The mean over all timesteps, per channel: (batch, channels)."""
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return jnp.mean(x, axis=1), state
