@@ -183,7 +183,12 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        try:
+            path = self.filepath.format(epoch=epoch + 1, **logs)
+        except KeyError as missing:
+            raise ValueError(f"ModelCheckpoint filepath {self.filepath!r} names {missing}, "
+                             f"which is not in the logs; they have epoch and "
+                             f"{sorted(logs)}.") from None
         if not self.save_best_only:
             self._say(f"\nEpoch {epoch + 1}: saving model to {path}")
             return self._save(path)
@@ -236,6 +241,8 @@ class ReduceLROnPlateau(Callback):
         self.best, self.wait, self.cooldown_counter = None, 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:  # as Keras, the rate joins the logs (and the History)
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(f"ReduceLROnPlateau conditioned on {self.monitor!r}, which is not "

@@ -44,8 +44,7 @@ def draw(key: np.ndarray, count: int, capacity: int, n: int, *, shuffle: bool,
     orders = np.zeros((capacity, n), np.int32) if shuffle else None
     keys = np.zeros((capacity, 2), np.uint32) if dropout else None
     for epoch in range(count):
-        seq = np.random.SeedSequence(key.tolist())
-        key, epoch_key = seq.generate_state(4).reshape(2, 2)
+        seq, key, epoch_key = _step(key)
         if keys is not None:
             keys[epoch] = epoch_key
         if orders is not None:
@@ -53,3 +52,17 @@ def draw(key: np.ndarray, count: int, capacity: int, n: int, *, shuffle: bool,
             order[:] = np.arange(n, dtype=np.int32)
             np.random.default_rng(seq.spawn(1)[0]).shuffle(order)
     return key, Draws(orders, keys)
+
+
+def advance(key: np.ndarray, count: int) -> np.ndarray:
+    """The key after ``count`` epochs (what ``draw`` returns), without drawing them."""
+    for _ in range(count):
+        _, key, _ = _step(key)
+    return key
+
+
+def _step(key: np.ndarray):
+    """One epoch's seed sequence, the next key and the epoch's dropout key."""
+    seq = np.random.SeedSequence(key.tolist())
+    next_key, epoch_key = seq.generate_state(4).reshape(2, 2)
+    return seq, next_key, epoch_key

@@ -4,6 +4,7 @@ compiled programs of ``lstmkit.training`` (cached per input signature)."""
 
 import functools
 import math
+import numbers
 import time
 import warnings
 
@@ -51,7 +52,7 @@ def sequential_forward(layers, params, states, x, *, training: bool, key):
 
 def mask_reaches_output(layers) -> bool:
     """Whether a mask of timesteps reaches the model's output (and its loss); a layer that
-    cannot take the mask it would get raises ``ValueError`` here, before anything runs."""
+    cannot take the mask it would get warns here, before anything runs, and drops it."""
     masked = False
     for layer in layers:
         masked = layer.mask_out(masked)
@@ -161,7 +162,6 @@ class Sequential:
             count = len(layer.get_weights())
             layer.set_weights(weights[start:start + count])
             start += count
-        self._opt_state = None
 
     @property
     def stateful(self) -> bool:
@@ -272,8 +272,13 @@ class Sequential:
         (``(x_val, y_val)`` or ``(x_val, y_val, val_sample_weight)``), or the last
         fraction of the samples."""
         if sequences.is_batches(validation_data):
-            validation_data = sequences.as_arrays(validation_data, None, None,
-                                                  "validation_data")[:2]
+            x_val, y_val, _, val_weights = sequences.as_arrays(validation_data, None, None,
+                                                               "validation_data")
+            if y_val is None:
+                raise ValueError("validation_data gives batches without targets; it must give "
+                                 "(x, y) or (x, y, sample_weight) batches.")
+            validation_data = (x_val, y_val) if val_weights is None else (
+                x_val, y_val, val_weights)
         if validation_data is not None:
             if not isinstance(validation_data, tuple | list) or len(validation_data) not in (
                     2, 3):
@@ -311,7 +316,8 @@ class Sequential:
         ``class_weight`` (``{class: weight}``) weigh each sample's loss, as in Keras.
         """
         self._require_compiled("fit")
-        x, y, batch_size = sequences.as_arrays(x, y, batch_size)
+        x, y, batch_size, sample_weight = _with_batch_weights(
+            *sequences.as_arrays(x, y, batch_size), sample_weight, "fit")
         validation.check_epochs(epochs, initial_epoch)
         split = validation.check_validation_split(validation_split)
         plan = callbacks_lib.plan(callbacks)
@@ -350,7 +356,7 @@ class Sequential:
             hook.on_train_begin()
         state, key = self._train_state(), self._training_key()
         watch = None if stop is None else early_stopping.start(stop, state.params)
-        chunks, epoch, count = [], initial_epoch, 1
+        chunks, epoch, count, hook_logs = [], initial_epoch, 1, {}
         try:
             while epoch < epochs and not self.stop_training:
                 count = 1 if hooks else min(count, epochs - epoch, capacity)
@@ -364,10 +370,13 @@ class Sequential:
                 state, logs, val_logs, ran, watch = run(state, x, y, x_val, y_val, draws,
                                                         count, epoch, watch, weights,
                                                         val_weights)
-                key = next_key
-                if stop is not None:  # the host needs to know whether the rule stopped
+                if stop is None:
+                    ran = count
+                else:  # the host needs to know whether the rule stopped
                     ran, self.stop_training = int(ran), bool(watch.stopped)
-                chunks.append((epoch, ran if stop else count, logs, val_logs))
+                # The next fit's draws follow the epochs that ran, however they were split.
+                key = next_key if ran == count else epoch_draws.advance(key, ran)
+                chunks.append((epoch, ran, logs, val_logs))
                 if verbose:
                     self._report_chunk(verbose, epochs, steps, time.perf_counter() - start,
                                        *chunks[-1])
@@ -375,19 +384,20 @@ class Sequential:
                 count = _next_chunk(count, time.perf_counter() - start)
                 if hooks:
                     self._store(state, key)
-                    for hook in hooks:
-                        hook.on_epoch_end(epoch - 1, self._chunk_logs(chunks[-1]))
+                    hook_logs[epoch - 1] = self._chunk_logs(chunks[-1])
+                    for hook in hooks:  # one logs dict, as Keras shares it (and History)
+                        hook.on_epoch_end(epoch - 1, hook_logs[epoch - 1])
                     state = self._train_state()
         finally:
             self._store(state, key)
             for first, ran, logs, val_logs in jax.device_get(chunks):
                 for i in range(ran):
-                    history.append(first + i, self._logs_dict(
+                    history.append(first + i, hook_logs.get(first + i) or self._logs_dict(
                         logs[i], None if val_logs is None else val_logs[i]))
         if stop is not None:
             self._end_early_stopping(stopper, watch, epoch)
         for hook in hooks:
-            hook.on_train_end(self._chunk_logs(chunks[-1]) if chunks else None)
+            hook.on_train_end(hook_logs.get(epoch - 1))
         return history
 
     def _chunk_logs(self, chunk) -> dict[str, float]:
@@ -397,7 +407,7 @@ class Sequential:
 
     def _end_early_stopping(self, stopper, watch, epoch: int) -> None:
         """Keras's ``EarlyStopping.on_train_end``: report, and restore the best weights."""
-        if self.stop_training and stopper.verbose:
+        if bool(watch.stopped) and stopper.verbose:
             print(f"Epoch {epoch}: early stopping")
         if stopper.restore_best_weights and bool(watch.seen):
             if stopper.verbose:
@@ -432,8 +442,11 @@ class Sequential:
         if callable(compiled):
             raise ValueError("The optimizer was compiled with a learning-rate schedule; "
                              "compile again to change its learning rate.")
-        if isinstance(now, bool) or not isinstance(now, int | float) or now < 0:
+        if isinstance(now, bool) or not isinstance(now, numbers.Real) or now < 0:
             raise ValueError(f"optimizer.learning_rate must be a number >= 0, got {now!r}.")
+        if not compiled:
+            raise ValueError("The model was compiled with a learning rate of 0, which no "
+                             "factor can change; compile again with the rate you want.")
         return np.float32(now / compiled)
 
     def _training_key(self) -> np.ndarray:
@@ -464,7 +477,8 @@ class Sequential:
         """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled; with
         ``sample_weight`` the loss is weighted, as in Keras."""
         self._require_compiled("evaluate")
-        x, y, batch_size = sequences.as_arrays(x, y, batch_size)
+        x, y, batch_size, sample_weight = _with_batch_weights(
+            *sequences.as_arrays(x, y, batch_size), sample_weight, "evaluate")
         x, y = self._prepare(x, y)
         weights = validation.sample_weights(sample_weight, y)
         batch_size = self._batch_size(batch_size, x.shape[0], "evaluate")
@@ -481,7 +495,7 @@ class Sequential:
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Model outputs for x, as a NumPy array."""
-        x, _, batch_size = sequences.as_arrays(x, None, batch_size)
+        x, _, batch_size, _ = sequences.as_arrays(x, None, batch_size)
         x, _ = self._prepare(x)
         batch_size = self._batch_size(batch_size, x.shape[0], "predict")
         start = time.perf_counter()
@@ -597,6 +611,19 @@ def load_model(filepath) -> Sequential:
 def model_from_json(json_string) -> Sequential:
     """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights."""
     return serialization.model_from_json(json_string)
+
+
+def _with_batch_weights(x, y, batch_size, batch_weights, sample_weight, method: str):
+    """The sample weights a batch object gave, unless given as ``sample_weight`` too; and
+    a clear error when there are no targets."""
+    if y is None:
+        raise ValueError(f"{method}() needs targets: pass y (one per sample of x), or a "
+                         f"generator that gives (x, y) batches.")
+    if batch_weights is None:
+        return x, y, batch_size, sample_weight
+    if sample_weight is not None:
+        raise ValueError("x gives (x, y, sample_weight) batches; leave sample_weight out.")
+    return x, y, batch_size, batch_weights
 
 
 def _check_steps(name: str, steps, generator) -> None:

@@ -51,6 +51,10 @@ def class_sample_weights(class_weight, y: np.ndarray) -> list[float]:
     if not isinstance(class_weight, dict):
         raise TypeError(f"class_weight must be a dict {{class index: weight}}, got "
                         f"{type(class_weight).__name__}.")
+    if y.ndim > 2:
+        raise ValueError(f"class_weight needs one class per sample, but y has shape {y.shape} "
+                         f"(a target per timestep); give sample_weight instead (as Keras "
+                         f"asks).")
     labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] != 1 else y.reshape(len(y))
     return [class_weight.get(int(label), 1.0) for label in np.round(labels)]
 

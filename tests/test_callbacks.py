@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lstmkit  # noqa: E402
+from lstmkit import epoch_draws  # noqa: E402
 from lstmkit.callbacks import (  # noqa: E402
     Callback,
     CSVLogger,
@@ -312,3 +313,40 @@ def test_a_learning_rate_set_between_fits_takes_effect_without_compiling():
     lk.fit(X, Y, epochs=1, verbose=0)
     assert not np.array_equal(weights[0], lk.get_weights()[0])
     assert sum(program._cache_size() for program in lk._programs.values()) == compiled
+
+
+def test_callbacks_share_one_logs_dict_that_history_keeps():
+    _, lk = both_models(Y, lr=0.02)
+    tagger = LambdaCallback(on_epoch_end=lambda epoch, logs: logs.update(tag=float(epoch)))
+    seen = []
+    reader = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(logs.get("tag")))
+    history = lk.fit(X, Y, batch_size=40, epochs=3, verbose=0, callbacks=[
+        tagger, reader, ReduceLROnPlateau(monitor="loss", patience=1)])
+    assert seen == [0.0, 1.0, 2.0]
+    assert history.history["tag"] == [0.0, 1.0, 2.0]
+    assert history.history["learning_rate"][0] == pytest.approx(0.02)  # as Keras's History
+
+
+def test_early_stopping_reports_only_its_own_stop(capsys):
+    _, lk = both_models(Y)
+    stopper = LambdaCallback(on_epoch_end=lambda epoch, logs: setattr(lk, "stop_training", True))
+    lk.fit(X, Y, epochs=5, verbose=0,
+           callbacks=[stopper, EarlyStopping(monitor="loss", patience=100, verbose=1)])
+    assert "early stopping" not in capsys.readouterr().out
+
+
+def test_the_key_after_an_early_stop_follows_the_epochs_that_ran():
+    _, lk = both_models(Y)
+    key = lk._training_key().copy()
+    history = lk.fit(X, Y, batch_size=40, epochs=60, validation_split=0.25, shuffle=True,
+                     verbose=0, callbacks=[EarlyStopping(patience=3)])
+    assert 1 < len(history.epoch) < 60
+    np.testing.assert_array_equal(lk._key, epoch_draws.advance(key, len(history.epoch)))
+
+
+def test_set_weights_keeps_the_optimizer_state():
+    _, lk = both_models(Y)
+    lk.fit(X, Y, epochs=2, verbose=0)
+    state = lk._opt_state
+    lk.set_weights(lk.get_weights())
+    assert lk._opt_state is state  # Adam's moments carry on, as in Keras

@@ -49,7 +49,9 @@ MODELS = {
         keras.Input((T,)), kl.Embedding(20, 4, mask_zero=True), kl.LSTM(3),
         kl.Dense(1, activation="sigmoid")]),
     "masking": lambda: keras.Sequential([
-        keras.Input((T, F)), kl.Masking(0.5), kl.GRU(3), kl.Dense(1)]),
+        keras.Input((T, F)), kl.Masking(0.5),
+        kl.GRU(3, return_sequences=True, zero_output_for_mask=True),
+        kl.GlobalMaxPooling1D(keepdims=True), kl.Dense(1)]),
     "wrappers": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Bidirectional(kl.LSTM(4, return_sequences=True)),
         kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(2), merge_mode="ave"),

@@ -116,3 +116,33 @@ def test_errors():
         TimeseriesGenerator(SERIES, SERIES[1:], length=5)
     with pytest.raises(ValueError, match=r"length must be an integer >= 1, got 0"):
         TimeseriesGenerator(SERIES, SERIES, length=0)
+
+
+def test_batches_with_sample_weights_and_without_targets():
+    class Weighted:
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, k):
+            x, y = SERIES_X[k * 8:(k + 1) * 8], SERIES_Y[k * 8:(k + 1) * 8]
+            return x, y, np.where(np.arange(8) < 4, 1.0, 0.0)
+
+    m = model()
+    weights = np.tile(np.where(np.arange(8) < 4, 1.0, 0.0), 2)
+    assert m.evaluate(Weighted(), verbose=0) == m.evaluate(
+        SERIES_X[:16], SERIES_Y[:16], batch_size=8, sample_weight=weights, verbose=0)
+
+    class NoTargets:
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, k):
+            return (SERIES_X[:8],)
+
+    with pytest.raises(ValueError, match=r"validation_data gives batches without targets"):
+        m.fit(SERIES_X, SERIES_Y, validation_data=NoTargets(), verbose=0)
+    with pytest.raises(ValueError, match=r"fit\(\) needs targets"):
+        m.fit(NoTargets(), verbose=0)
+
+
+SERIES_X, SERIES_Y = TimeseriesGenerator(SERIES, SERIES, length=5, batch_size=8).arrays()

@@ -255,12 +255,30 @@ def test_masks_that_cannot_be_taken():
     assert model.predict(tokens).shape == (2, 3, 1)  # predicting needs no loss
     masked = Sequential([Embedding(5, 2, mask_zero=True, input_length=3),
                          LSTM(2, return_sequences=True)])
-    with pytest.raises(ValueError, match=r"'flat' \(Flatten\) does not support masking, but "
-                                         r"its input carries the mask"):
+    with pytest.warns(UserWarning, match=r"'flat' \(Flatten\) does not support masking: the "
+                                         r"mask .* stops here \(as in Keras\)"):
         masked.add(Flatten(name="flat"))
-    assert len(masked.layers) == 2  # the model is as it was
-    masked.add(LSTM(2))  # the mask ends here
-    masked.add(RepeatVector(2))
+    masked.add(Dense(1))
+    masked.compile(optimizer="adam", loss="mse")
+    masked.fit(tokens, np.zeros((2, 1)), verbose=0)  # no mask reaches the loss
+    with pytest.raises(ValueError, match=r"fit\(\) needs targets: pass y"):
+        masked.fit(tokens, verbose=0)
+
+
+def test_wrapper_settings_that_do_not_fit_together():
+    with pytest.raises(ValueError, match=r"must have different go_backwards values"):
+        Bidirectional(LSTM(3), backward_layer=LSTM(3))
+    with pytest.raises(ValueError, match=r"must have the same return_sequences, got True and "
+                                         r"False"):
+        Bidirectional(LSTM(3, return_sequences=True), backward_layer=LSTM(3, go_backwards=True))
+    with pytest.raises(ValueError, match=r"\(MaxPooling1D\): 3 timesteps are fewer than its "
+                                         r"pool_size 5"):
+        Sequential([MaxPooling1D(5, input_shape=(3, 2))])
+    per_step = Sequential([LSTM(2, return_sequences=True, input_shape=(5, 2)), Dense(1)])
+    per_step.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"class_weight needs one class per sample, but y has "
+                                         r"shape \(8, 5, 1\)"):
+        per_step.fit(X, np.zeros((8, 5, 1)), class_weight={0: 2.0}, verbose=0)
 
 
 def test_convolution_errors():

@@ -88,30 +88,32 @@ def is_batches(x) -> bool:
     """Whether ``x`` is an object that makes batches (rather than an array)."""
     return isinstance(x, TimeseriesGenerator) or (
         hasattr(x, "__getitem__") and hasattr(x, "__len__")
-        and not isinstance(x, np.ndarray | list | tuple) and not hasattr(x, "__array__"))
+        and not isinstance(x, np.ndarray | list | tuple | dict | str)
+        and not hasattr(x, "__array__"))
 
 
 def as_arrays(x, y, batch_size, argument: str = "x"):
-    """``(x, y, batch_size)`` with a batch-making ``x`` turned into all its samples and its
-    batch size (``y`` must then be None); arrays pass through unchanged."""
+    """``(x, y, batch_size, sample_weight)`` with a batch-making ``x`` turned into all its
+    samples, its batch size and its sample weights (batches ``(x, y, weights)``, as Keras
+    reads them; else None); ``y`` must then be None. Arrays pass through unchanged."""
     if not is_batches(x):
         if hasattr(x, "__next__"):
             raise TypeError(
                 f"{argument} is a Python generator, whose batches lstmkit cannot know in "
                 f"advance: collect them into arrays (x, y), or use a TimeseriesGenerator or "
                 f"another object with __len__ and __getitem__.")
-        return x, y, batch_size
+        return x, y, batch_size, None
     if y is not None:
         raise ValueError(f"{argument} makes its own targets ({type(x).__name__}); leave y "
                          f"out.")
     if isinstance(x, TimeseriesGenerator):
         xs, ys = x.arrays()
-        return xs, ys, batch_size or x.batch_size
+        return xs, ys, batch_size or x.batch_size, None
     batches = [x[i] for i in range(len(x))]
     if not batches or not all(isinstance(b, tuple | list) and len(b) >= 1 for b in batches):
         kind = type(batches[0]).__name__ if batches else "nothing"
         raise ValueError(f"{argument} ({type(x).__name__}) must give batches (x, y) or (x,), "
                          f"got {len(batches)} batches of {kind}.")
-    xs = np.concatenate([np.asarray(b[0]) for b in batches])
-    ys = None if len(batches[0]) < 2 else np.concatenate([np.asarray(b[1]) for b in batches])
-    return xs, ys, batch_size or len(batches[0][0])
+    xs, ys, weights = (None if len(batches[0]) <= i else
+                       np.concatenate([np.asarray(b[i]) for b in batches]) for i in range(3))
+    return xs, ys, batch_size or len(batches[0][0]), weights

@@ -7,6 +7,7 @@ A layer is built for an input shape (batch axis first, ``None`` where unknown):
 call to the next (an LSTM's ``(h, c)``); layers without one pass ``None`` through.
 """
 
+import warnings
 from collections import Counter
 from typing import Any
 
@@ -67,7 +68,7 @@ class Layer:
     stateful = False  # True when the layer keeps its state between calls (``self.states``)
     # Masks (B, T) of real timesteps, from Embedding(mask_zero=True) or Masking: a layer
     # that supports them passes its input's mask on; one that takes them gets
-    # ``apply(..., mask=...)``; any other layer refuses them.
+    # ``apply(..., mask=...)``; any other layer drops them, with Keras's warning.
     supports_masking = False
     takes_mask = False
 
@@ -132,15 +133,19 @@ class Layer:
         """Whether this layer's output has a mask, given whether its input has one (known
         from the configuration alone, before anything runs)."""
         if masked and not self.supports_masking:
-            raise ValueError(
-                f"Layer {self.name!r} ({type(self).__name__}) does not support masking, but "
-                f"its input carries the mask of Embedding(mask_zero=True) or Masking. Give "
-                f"the recurrent layer before it return_sequences=False, or drop the mask.")
+            if getattr(self, "_warned_mask", False):
+                return False
+            self._warned_mask = True  # once per layer, however often the model checks
+            warnings.warn(
+                f"Layer {self.name!r} ({type(self).__name__}) does not support masking: the "
+                f"mask of Embedding(mask_zero=True) or Masking stops here (as in Keras), and "
+                f"the layers after it see every timestep.", UserWarning, stacklevel=4)
+            return False
         return masked
 
     def compute_mask(self, x, mask):
         """The mask (B, T) of this layer's output for input ``x`` with ``mask`` (or None)."""
-        return mask
+        return mask if self.supports_masking else None
 
     def weight_shapes(self, input_shape: Shape) -> dict[str, tuple[int, ...]]:
         """The shape of each weight for ``input_shape``, in Keras's order; ``{}`` if none."""

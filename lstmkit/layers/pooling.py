@@ -27,6 +27,14 @@ class _Pooling1D(Layer):
         return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
                 "padding": self.padding}
 
+    def check_input_shape(self, input_shape):
+        super().check_input_shape(input_shape)
+        length = conv1d_length(input_shape[1], self.pool_size, self.strides, self.padding, 1)
+        if length is not None and length < 1:
+            raise ValueError(f"Layer {self.name!r} ({type(self).__name__}): {input_shape[1]} "
+                             f"timesteps are fewer than its pool_size {self.pool_size}; use "
+                             f"padding='same' or a smaller pool_size.")
+
     def compute_output_shape(self, input_shape):
         length = conv1d_length(input_shape[1], self.pool_size, self.strides, self.padding, 1)
         return (input_shape[0], length, input_shape[2])
@@ -53,21 +61,45 @@ class AveragePooling1D(_Pooling1D):
 
 
 class _GlobalPooling1D(Layer):
+    """Over all timesteps: (batch, channels), or (batch, 1, channels) with ``keepdims``."""
+
     input_ndim = 3
 
+    def __init__(self, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.keepdims = bool(keepdims)
+
+    def get_config(self):
+        return {**super().get_config(), "keepdims": self.keepdims}
+
     def compute_output_shape(self, input_shape):
+        if self.keepdims:
+            return (input_shape[0], 1, input_shape[2])
         return (input_shape[0], input_shape[2])
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):
-    """The largest value over all timesteps, per channel: (batch, channels)."""
+    """The largest value over all timesteps, per channel."""
 
     def apply(self, params, x, state=None, *, training=False, key=None):
-        return jnp.max(x, axis=1), state
+        return jnp.max(x, axis=1, keepdims=self.keepdims), state
 
 
 class GlobalAveragePooling1D(_GlobalPooling1D):
-    """The mean over all timesteps, per channel: (batch, channels)."""
+    """The mean over all timesteps, per channel; after ``Embedding(mask_zero=True)`` or
+    ``Masking``, over the real timesteps only (as Keras averages)."""
 
-    def apply(self, params, x, state=None, *, training=False, key=None):
-        return jnp.mean(x, axis=1), state
+    takes_mask = True
+
+    def mask_out(self, masked):
+        return False  # the mask is used up here
+
+    def compute_mask(self, x, mask):
+        return None
+
+    def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
+        if mask is None:
+            return jnp.mean(x, axis=1, keepdims=self.keepdims), state
+        keep = mask[:, :, None]
+        total = jnp.sum(jnp.where(keep, x, 0.0), axis=1, keepdims=self.keepdims)
+        return total / jnp.sum(keep, axis=1, keepdims=self.keepdims), state

@@ -50,14 +50,11 @@ class Recurrent(Layer):
     carry_type: type = HiddenCarry  # the NamedTuple of states, each (batch, units)
     gates = 1  # blocks of ``units`` columns in the kernels
     takes_mask = True
-    # Outputs at masked timesteps: the previous h (Keras's default), or zeros (what
-    # Bidirectional sets for sequences).
-    zero_output_for_mask = False
 
     def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer,
                  bias_initializer, *, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, dropout=0.0, recurrent_dropout=0.0,
-                 **kwargs):
+                 zero_output_for_mask=False, **kwargs):
         super().__init__(**kwargs)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
@@ -72,6 +69,9 @@ class Recurrent(Layer):
         self.states = None
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+        # Outputs at masked timesteps: the previous h (Keras's default), or zeros (what
+        # Bidirectional sets for sequences).
+        self.zero_output_for_mask = zero_output_for_mask
 
     def get_config(self):
         return {
@@ -83,6 +83,7 @@ class Recurrent(Layer):
             "return_sequences": self.return_sequences, "return_state": self.return_state,
             "go_backwards": self.go_backwards, "stateful": self.stateful,
             "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
+            "zero_output_for_mask": self.zero_output_for_mask,
         }
 
     def build(self, input_shape, generator=None):

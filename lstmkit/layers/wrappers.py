@@ -62,6 +62,8 @@ class Bidirectional(Layer):
             kwargs.setdefault("batch_input_shape", layer.batch_input_shape)
         super().__init__(**kwargs)
         self.merge_mode, self.given_backward = merge_mode, backward_layer is not None
+        if backward_layer is not None:
+            _check_backward(layer, backward_layer)
         self.forward_layer = layer
         self.backward_layer = backward_layer or type(layer).from_config({
             **layer.get_config(), "name": f"backward_{layer.name}",
@@ -115,6 +117,22 @@ class Bidirectional(Layer):
         if self.forward_layer.return_sequences:
             backward = jnp.flip(backward, axis=1)  # back in time order
         return MERGES[self.merge_mode](forward, backward), state
+
+
+def _check_backward(forward: Layer, backward: Layer) -> None:
+    """Keras's rules for a given backward layer: the other reading direction, the same
+    outputs."""
+    if not isinstance(backward, Recurrent):
+        raise TypeError(f"Bidirectional backward_layer must be a recurrent layer, got "
+                        f"{type(backward).__name__}.")
+    if backward.go_backwards == forward.go_backwards:
+        raise ValueError("Bidirectional: the forward layer and backward_layer must have "
+                         "different go_backwards values.")
+    for setting in ("return_sequences", "stateful", "return_state", "units"):
+        if getattr(backward, setting) != getattr(forward, setting):
+            raise ValueError(f"Bidirectional: the forward layer and backward_layer must have "
+                             f"the same {setting}, got {getattr(forward, setting)!r} and "
+                             f"{getattr(backward, setting)!r}.")
 
 
 class TimeDistributed(Layer):
