@@ -34,7 +34,8 @@ from lstmkit.summary import summary_table
 
 
 def sequential_forward(layers, params, states, x, *, training: bool, key):
-    """Apply ``layers`` in order: x (B, ...) -> (y_pred (B, ...), new states). Pure.
+    """Apply ``layers`` in order: x (B, ...) -> (y_pred (B, ...), new states, the output's
+    mask (B, T) or None). Pure.
 
     ``states`` holds a stateful layer's carry, ``None`` for every other layer (which then
     starts from zeros and hands back ``None``). A mask of real timesteps (from
@@ -47,7 +48,7 @@ def sequential_forward(layers, params, states, x, *, training: bool, key):
         y, s = layer.apply(p, x, s, training=training, key=k, **masks)
         x, mask = y, layer.compute_mask(x, mask)
         new_states.append(s if layer.stateful else None)
-    return x, new_states
+    return x, new_states, mask
 
 
 def mask_reaches_output(layers) -> bool:
@@ -222,7 +223,8 @@ class Sequential:
             metrics_lib.get(m, loss_name=name_of(self.loss), y_true_shape=y.shape,
                             output_shape=self.output_shape)
             for m in self.metrics)
-        return training.Objective(self._forward(), self._loss_fn, resolved)
+        return training.Objective(self._forward(), self._loss_fn, resolved,
+                                  mask_reaches_output(self.layers))
 
     def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);
@@ -251,12 +253,7 @@ class Sequential:
             y = validation.standardize_y(y, output_shape, name_of(self.loss))
         if not self.built:
             self.build(input_shape)
-        if mask_reaches_output(self.layers) and y is not None:
-            raise ValueError(
-                "The mask of Embedding(mask_zero=True) or Masking reaches the model's output "
-                "(every layer after it keeps the timesteps), and lstmkit does not mask the "
-                "loss. End the recurrent layers with return_sequences=False, or leave the "
-                "mask out.")
+        mask_reaches_output(self.layers)  # warns where a layer drops a mask
         return x, y
 
     def _shape_from_data(self, x):

@@ -44,9 +44,10 @@ class TrainState(NamedTuple):
 class Objective(NamedTuple):
     """What ``compile`` fixes: the model's forward pass, its loss and its metrics."""
 
-    forward: Callable  # (params, states, x, *, training, key) -> (y_pred, states)
+    forward: Callable  # (params, states, x, *, training, key) -> (y_pred, states, mask)
     loss: Callable  # (y_true, y_pred) -> per-sample values
     metrics: tuple[Metric, ...]
+    masked: bool = False  # a mask of timesteps reaches the output, the loss and metrics
 
 
 def per_sample(values: jax.Array, batch: int) -> jax.Array:
@@ -56,18 +57,55 @@ def per_sample(values: jax.Array, batch: int) -> jax.Array:
     return values.reshape(batch, -1).mean(axis=1)
 
 
-def batch_sums(objective: Objective, y_true, y_pred, weights, loss_values=None):
-    """Weighted sums ``[loss, *metrics]`` over one batch (padding rows weigh 0)."""
-    batch = weights.shape[0]
-    if loss_values is None:
-        loss_values = per_sample(objective.loss(y_true, y_pred), batch)
-    columns = [loss_values] + [per_sample(m.fn(y_true, y_pred), batch) for m in objective.metrics]
-    return jnp.stack([jnp.sum(c * weights) for c in columns])
+def weighted_loss(objective: Objective, y_true, y_pred, weights, sample_weight=None,
+                  mask=None):
+    """The batch's loss as Keras reduces it, and per-row values whose sum, weighted by the
+    0/1 ``weights`` of real rows, is the real row count times that loss (what the epoch's
+    log accumulates).
+
+    Without a mask: the mean over the real rows of each row's loss (times its
+    ``sample_weight``). With a ``mask`` (B, T) of the output's real timesteps: the sum over
+    real rows and unmasked steps, over the number of those steps (0 when there are none),
+    as Keras reduces a masked loss.
+    """
+    values, count = objective.loss(y_true, y_pred), jnp.sum(weights)
+    if mask is None:
+        rows = per_sample(values, weights.shape[0])
+        if sample_weight is not None:
+            rows = rows * sample_weight
+        return jnp.sum(rows * weights) / count, rows
+    steps = mask * weights[:, None]
+    scaled = values * steps if sample_weight is None else values * steps * sample_weight[:, None]
+    valid = jnp.maximum(jnp.sum(steps), 1.0)
+    return jnp.sum(scaled) / valid, jnp.sum(scaled, axis=1) * count / valid
+
+
+def sums_size(objective: Objective) -> int:
+    """The length of ``batch_sums``: loss, metrics, and with a mask the unmasked steps."""
+    return 1 + len(objective.metrics) + int(objective.masked)
+
+
+def batch_sums(objective: Objective, y_true, y_pred, weights, loss_values, mask=None):
+    """Weighted sums ``[loss, *metrics]`` over one batch (padding rows weigh 0), given the
+    per-row ``loss_values`` of ``weighted_loss``. With a ``mask`` the metrics sum over
+    unmasked steps, and their count comes last: Keras averages a masked metric over the
+    epoch's unmasked steps."""
+    if mask is None:
+        batch = weights.shape[0]
+        columns = [loss_values] + [per_sample(m.fn(y_true, y_pred), batch)
+                                   for m in objective.metrics]
+        return jnp.stack([jnp.sum(c * weights) for c in columns])
+    steps = mask * weights[:, None]
+    metrics = [jnp.sum(m.fn(y_true, y_pred) * steps) for m in objective.metrics]
+    return jnp.stack([jnp.sum(loss_values * weights), *metrics, jnp.sum(steps)])
 
 
 def finalize(objective: Objective, sums: jax.Array, count) -> jax.Array:
-    """Epoch logs from accumulated sums: means, then each metric's ``finalize`` (rmse)."""
-    means = sums / count
+    """Epoch logs from accumulated sums: means (a masked model's metrics over its
+    unmasked steps), then each metric's ``finalize`` (rmse)."""
+    metric_count = sums[-1] if objective.masked else count
+    means = [sums[0] / count] + [sums[i + 1] / metric_count
+                                 for i in range(len(objective.metrics))]
     finals = [means[0]] + [m.finalize(means[i + 1]) for i, m in enumerate(objective.metrics)]
     return jnp.stack(finals)
 
@@ -97,19 +135,18 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
     stay unweighted.
     """
     def loss_fn(params):
-        y_pred, states = objective.forward(params, state.states, x, training=True, key=key)
-        values = per_sample(objective.loss(y, y_pred), weights.shape[0])
-        if sample_weight is not None:
-            values = values * sample_weight
-        return jnp.sum(values * weights) / jnp.sum(weights), (values, y_pred, states)
+        y_pred, states, mask = objective.forward(params, state.states, x, training=True,
+                                                 key=key)
+        loss, rows = weighted_loss(objective, y, y_pred, weights, sample_weight, mask)
+        return loss, (rows, y_pred, states, mask)
 
-    (_, (values, y_pred, states)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+    (_, (values, y_pred, states, mask)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
         state.params)
     updates, opt_state = tx.update(grads, state.opt_state, state.params)
     if state.lr_scale is not None:
         updates = jax.tree.map(lambda u: u * state.lr_scale, updates)
     params = optax.apply_updates(state.params, updates)
-    sums = batch_sums(objective, y, y_pred, weights, loss_values=values)
+    sums = batch_sums(objective, y, y_pred, weights, values, mask)
     return state._replace(params=params, opt_state=opt_state, states=states), sums
 
 
@@ -135,7 +172,7 @@ def train_epoch(objective, tx, batch_size: int, state: TrainState, x, y, x_val=N
                                         row_weights(count, batch_size), k, weight)
         return (state, sums + batch_total), None
 
-    sums0 = jnp.zeros(1 + len(objective.metrics))
+    sums0 = jnp.zeros(sums_size(objective))
     (state, sums), _ = lax.scan(body, (state, sums0), (indices, counts, step_keys))
     logs = finalize(objective, sums, n)
     val_logs = None  # validation starts from the training states and leaves them as they are
@@ -200,16 +237,15 @@ def evaluate(objective: Objective, batch_size: int, params, states, x, y, sample
     def body(carry, batch):
         sums, states = carry
         idx, count = batch
-        y_pred, states = objective.forward(params, states, windowed.take(x, idx),
-                                           training=False, key=None)
-        values = None
-        if sample_weight is not None:
-            values = per_sample(objective.loss(y[idx], y_pred), batch_size) * sample_weight[idx]
+        y_pred, states, mask = objective.forward(params, states, windowed.take(x, idx),
+                                                 training=False, key=None)
         weights = row_weights(count, batch_size)
-        sums = sums + batch_sums(objective, y[idx], y_pred, weights, loss_values=values)
+        weight = None if sample_weight is None else sample_weight[idx]
+        _, rows = weighted_loss(objective, y[idx], y_pred, weights, weight, mask)
+        sums = sums + batch_sums(objective, y[idx], y_pred, weights, rows, mask)
         return (sums, states), None
 
-    sums0 = jnp.zeros(1 + len(objective.metrics))
+    sums0 = jnp.zeros(sums_size(objective))
     (sums, states), _ = lax.scan(body, (sums0, states), (indices, counts))
     return finalize(objective, sums, windowed.count(x)), states
 
@@ -220,7 +256,7 @@ def predict(forward: Callable, batch_size: int, params, states, x):
     indices, _ = batch_plan(n, batch_size)
 
     def body(states, idx):
-        y, states = forward(params, states, windowed.take(x, idx), training=False, key=None)
+        y, states, _ = forward(params, states, windowed.take(x, idx), training=False, key=None)
         return states, y
 
     states, outputs = lax.scan(body, states, indices)

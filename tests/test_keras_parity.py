@@ -241,6 +241,37 @@ def test_masked_timesteps_match_keras(name, padding):
     assert not np.allclose(unmasked.predict(x), lk.predict(x), atol=1e-3)  # the mask matters
 
 
+def tagger(L, classes=3):
+    """Sequence labelling: a class per token, padded tokens masked out of loss and metrics."""
+    return [L.Embedding(20, 4, mask_zero=True), L.LSTM(5, return_sequences=True),
+            L.TimeDistributed(L.Dense(classes, activation="softmax"))]
+
+
+def test_masked_sequence_outputs_train_as_keras_does():
+    rng = seed_all(12)
+    x = padded_tokens(rng, "post", n=14)
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, x.shape)]  # (14, 8, 3)
+    km = keras.Sequential([keras.Input((8,)), *tagger(keras.layers)])
+    lk = lstmkit_model(*tagger(lstmkit.layers))
+    lk.build((None, 8))
+    randomize(km, rng)
+    lk.set_weights(km.get_weights())
+    for model, optimizer in ((km, keras.optimizers.Adam(0.01)),
+                             (lk, lstmkit.optimizers.Adam(0.01))):
+        model.compile(optimizer=optimizer, loss="categorical_crossentropy",
+                      metrics=["accuracy"])
+    fit = dict(batch_size=4, epochs=4, shuffle=False, verbose=0, validation_split=0.25)
+    want = km.fit(x, y, **fit).history
+    got = lk.fit(x, y, **fit).history
+    # Keras 3's JAX backend masks the training loss and every validation figure, but not
+    # the training metrics; lstmkit masks those too (as Keras's evaluate does, below).
+    for name in ("loss", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-4, err_msg=name)
+    assert_same_weights(lk, km, ATOL)
+    np.testing.assert_allclose(lk.evaluate(x, y, batch_size=5, verbose=0),
+                               km.evaluate(x, y, batch_size=5, verbose=0), rtol=1e-5)
+
+
 def test_masking_layer_matches_keras():
     rng = seed_all(7)
     x = rng.normal(size=(6, T, F)).astype("float32")
