@@ -8,6 +8,7 @@ take Keras's ``axis=None, keepdims=False``.
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lstmkit.layers import base
 
@@ -47,6 +48,30 @@ maximum, minimum, pow, equal, greater, less = (
 sigmoid, tanh, relu, softmax = jax.nn.sigmoid, jnp.tanh, jax.nn.relu, jax.nn.softmax
 ones_like, zeros_like, transpose, reshape, dot = (
     jnp.ones_like, jnp.zeros_like, jnp.transpose, jnp.reshape, jnp.dot)
+
+
+def get_value(x):
+    """A value as a NumPy array or float: ``K.get_value(model.optimizer.lr)``."""
+    return float(x) if isinstance(x, Rate) else np.asarray(x)
+
+
+def set_value(x, value) -> None:
+    """Keras 2's ``K.set_value(model.optimizer.lr, 0.001)``: set an optimizer's learning
+    rate (the only variable lstmkit exposes this way)."""
+    if not isinstance(x, Rate):
+        raise TypeError("K.set_value takes model.optimizer.lr (or .learning_rate), got "
+                        f"{type(x).__name__}; lstmkit's arrays are values, not variables.")
+    x.optimizer.learning_rate = float(value)
+
+
+class Rate(float):
+    """An optimizer's learning rate as ``optimizer.lr`` gives it: a float that knows its
+    optimizer, so that ``K.set_value`` can change it."""
+
+    def __new__(cls, value, optimizer):
+        rate = super().__new__(cls, value)
+        rate.optimizer = optimizer
+        return rate
 
 
 def clip(x, min_value, max_value):

@@ -11,6 +11,7 @@ Batch-level hooks cannot run inside a compiled epoch and are refused.
 """
 
 import csv
+import numbers
 import warnings
 from typing import NamedTuple
 
@@ -234,9 +235,7 @@ class ReduceLROnPlateau(Callback):
         self.best = self.wait = self.cooldown_counter = None
 
     def on_train_begin(self, logs=None):
-        if not isinstance(getattr(self.model.optimizer, "learning_rate", None), int | float):
-            raise ValueError("ReduceLROnPlateau needs an lstmkit optimizer with a numeric "
-                             "learning_rate (not an optax transformation or a schedule).")
+        _numeric_rate_optimizer(self.model, "ReduceLROnPlateau")
         _sign("ReduceLROnPlateau", self.monitor, self.mode)  # raises for an unknown direction
         self.best, self.wait, self.cooldown_counter = None, 0, 0
 
@@ -268,6 +267,33 @@ class ReduceLROnPlateau(Callback):
                 print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
                       f"{optimizer.learning_rate}.")
             self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)`` (or
+    Keras 2's ``schedule(epoch)``), as Keras's callback does; the rate joins the logs."""
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        optimizer = _numeric_rate_optimizer(self.model, "LearningRateScheduler")
+        try:
+            rate = self.schedule(epoch, float(optimizer.learning_rate))
+        except TypeError:  # Keras 2's one-argument schedules
+            rate = self.schedule(epoch)
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+            raise ValueError(f"The output of the schedule function should be a float, got "
+                             f"{rate!r}.")
+        optimizer.learning_rate = float(rate)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                  f"{optimizer.learning_rate}.")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
 
 
 class CSVLogger(Callback):
@@ -350,6 +376,15 @@ def _sign(who: str, monitor: str, mode: str) -> float:
         raise ValueError(f"{who} cannot tell whether {monitor!r} should go up or down; give "
                          f"mode='min' or mode='max'.")
     return -1.0 if rises else 1.0
+
+
+def _numeric_rate_optimizer(model, who: str):
+    """The model's optimizer, which must have a numeric learning rate to change."""
+    rate = getattr(model.optimizer, "learning_rate", None)
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+        raise ValueError(f"{who} needs an lstmkit optimizer with a numeric learning_rate "
+                         f"(not an optax transformation or a schedule).")
+    return model.optimizer
 
 
 def _improves(sign: float, value: float, best: float | None, min_delta: float = 0.0) -> bool:

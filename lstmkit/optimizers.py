@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import optax
 
 from lstmkit import registry
+from lstmkit.backend import Rate
 from lstmkit.registry import lookup
 
 
@@ -42,8 +43,10 @@ class Optimizer:
 
     @property
     def lr(self):
-        """Keras 2's name of ``learning_rate`` (``model.optimizer.lr = 0.01`` works too)."""
-        return self.learning_rate
+        """Keras 2's name of ``learning_rate``: ``model.optimizer.lr = 0.01`` and
+        ``K.set_value(model.optimizer.lr, 0.01)`` both set it."""
+        rate = self.learning_rate
+        return Rate(rate, self) if isinstance(rate, int | float) else rate
 
     @lr.setter
     def lr(self, value):

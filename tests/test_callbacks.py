@@ -11,12 +11,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lstmkit  # noqa: E402
+from lstmkit import backend as K  # noqa: E402
 from lstmkit import epoch_draws  # noqa: E402
 from lstmkit.callbacks import (  # noqa: E402
     Callback,
     CSVLogger,
     EarlyStopping,
     LambdaCallback,
+    LearningRateScheduler,
     ModelCheckpoint,
     ReduceLROnPlateau,
     ResetStates,
@@ -350,3 +352,35 @@ def test_set_weights_keeps_the_optimizer_state():
     state = lk._opt_state
     lk.set_weights(lk.get_weights())
     assert lk._opt_state is state  # Adam's moments carry on, as in Keras
+
+
+def halve_after_two(epoch, lr):
+    return lr if epoch < 2 else lr / 2
+
+
+def test_learning_rate_scheduler_matches_keras():
+    km, lk = both_models(Y, lr=0.02)
+    fit = dict(batch_size=40, epochs=5, shuffle=False, verbose=0)
+    want = km.fit(X, Y, callbacks=[keras.callbacks.LearningRateScheduler(halve_after_two)],
+                  **fit).history
+    got = lk.fit(X, Y, callbacks=[LearningRateScheduler(halve_after_two)], **fit).history
+    np.testing.assert_allclose(got["loss"], want["loss"], rtol=1e-5)
+    np.testing.assert_allclose(got["learning_rate"], want["learning_rate"], rtol=1e-6)
+    for g, w in zip(lk.get_weights(), km.get_weights(), strict=True):
+        np.testing.assert_allclose(g, w, atol=1e-5)
+
+
+def test_keras2_set_value_on_the_learning_rate():
+    class Halve(Callback):  # as Keras 2 code writes a schedule by hand
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch >= 2:
+                K.set_value(self.model.optimizer.lr, K.get_value(self.model.optimizer.lr) / 2)
+
+    results = []
+    for callback in (Halve(), LearningRateScheduler(halve_after_two)):
+        _, lk = both_models(Y, lr=0.02)
+        results.append(lk.fit(X, Y, batch_size=40, epochs=5, shuffle=False, verbose=0,
+                              callbacks=[callback]).history["loss"])
+    assert results[0] == results[1]
+    with pytest.raises(TypeError, match=r"K.set_value takes model.optimizer.lr"):
+        K.set_value(np.zeros(2), 1.0)
