@@ -51,7 +51,6 @@ _SETTINGS = {
     "Bidirectional": ("merge_mode",),
     "TimeDistributed": (),
 }
-_INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 _SHAPE_KEYS = ("batch_shape", "batch_input_shape")  # Keras 3, Keras 2
 _H5_DAMAGE = (OSError, RuntimeError, KeyError)  # what h5py raises for damaged HDF5 files
 MAX_STATE_BYTES = 2**30
@@ -74,7 +73,7 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
                          f"it imports Sequential models of {', '.join(_SETTINGS)} layers.")
     _check_supported(config, where)
     out = {key: config[key] for key in _SETTINGS[class_name] if key in config}
-    for key in _INNER_LAYERS:
+    for key in serialization.INNER_LAYERS:
         if isinstance(config.get(key), dict):
             inner_class = field(config[key], "class_name", str, f"{where} {key!r}")
             out[key] = {"class_name": inner_class, "config": layer_config(

@@ -313,23 +313,10 @@ class Sequential:
         ``class_weight`` (``{class: weight}``) weigh each sample's loss, as in Keras.
         """
         self._require_compiled("fit")
-        x, y, batch_size, sample_weight = _with_batch_weights(
-            *sequences.as_arrays(x, y, batch_size), sample_weight, "fit")
         validation.check_epochs(epochs, initial_epoch)
-        split = validation.check_validation_split(validation_split)
         plan = callbacks_lib.plan(callbacks)
-        x, y = self._prepare(x, y)
-        if sample_weight is not None and class_weight is not None:
-            raise ValueError("Give fit sample_weight or class_weight, not both (as in Keras).")
-        weights = validation.sample_weights(sample_weight, y)
-        (x, y, weights), (x_val, y_val, val_weights) = self._hold_out(x, y, weights, split,
-                                                                      validation_data)
-        if class_weight is not None:  # the training samples only, as in Keras
-            weights = validation.sample_weights(
-                validation.class_sample_weights(class_weight, y), y)
-        batch_size = self._batch_size(batch_size, x.shape[0], "fit")
-        if x_val is not None:
-            self._batch_size(batch_size, x_val.shape[0], "fit's validation data")
+        (x, y, weights), (x_val, y_val, val_weights), batch_size = self._fit_data(
+            x, y, batch_size, sample_weight, class_weight, validation_split, validation_data)
         self._warn_if_shuffling(shuffle)
         stopper = plan.early_stopping
         stop = None if stopper is None else stopper.rule(self.metrics_names, x_val is not None)
@@ -396,6 +383,26 @@ class Sequential:
         for hook in hooks:
             hook.on_train_end(hook_logs.get(epoch - 1))
         return history
+
+    def _fit_data(self, x, y, batch_size, sample_weight, class_weight, validation_split,
+                  validation_data):
+        """Checked ``(x, y, sample weights)`` to train on and to validate with, and the
+        batch size."""
+        x, y, batch_size, sample_weight = _with_batch_weights(
+            *sequences.as_arrays(x, y, batch_size), sample_weight, "fit")
+        split = validation.check_validation_split(validation_split)
+        x, y = self._prepare(x, y)
+        if sample_weight is not None and class_weight is not None:
+            raise ValueError("Give fit sample_weight or class_weight, not both (as in Keras).")
+        weights = validation.sample_weights(sample_weight, y)
+        (x, y, weights), held_out = self._hold_out(x, y, weights, split, validation_data)
+        if class_weight is not None:  # the training samples only, as in Keras
+            weights = validation.sample_weights(
+                validation.class_sample_weights(class_weight, y), y)
+        batch_size = self._batch_size(batch_size, x.shape[0], "fit")
+        if held_out[0] is not None:
+            self._batch_size(batch_size, held_out[0].shape[0], "fit's validation data")
+        return (x, y, weights), held_out, batch_size
 
     def _chunk_logs(self, chunk) -> dict[str, float]:
         """The logs of the last epoch of a program call."""

@@ -53,7 +53,7 @@ LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Embedding, RepeatVector, Flatten,
     Masking, Bidirectional, TimeDistributed, Conv1D, MaxPooling1D, AveragePooling1D,
     GlobalMaxPooling1D, GlobalAveragePooling1D)}
-_INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
+INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"
 _NONE = type(None)
@@ -245,7 +245,7 @@ def layer_from_config(entry, where: str) -> Layer:
     config = field(entry, "config", dict, where)
     _check_settings(cls, config, where)
     inner = {key: layer_from_config(config[key], f"{where} {key!r}")
-             for key in _INNER_LAYERS if config.get(key) is not None}
+             for key in INNER_LAYERS if config.get(key) is not None}
     return _checked_call(where, cls.from_config, {**config, **inner})
 
 
