@@ -3,7 +3,8 @@
 Code written for Keras 2 tutorials runs with ``keras`` replaced by ``lstmkit`` in its
 imports: ``lstmkit.models.Sequential``, ``lstmkit.layers.LSTM`` / ``GRU`` / ``SimpleRNN``
 / ``Dense`` / ``Dropout`` / ``Activation``, ``lstmkit.optimizers``,
-``lstmkit.utils.to_categorical``, ...
+``lstmkit.utils.to_categorical``, ..., and Keras 3's ``lstmkit.Input(shape=...)`` as a
+``Sequential`` model's first element.
 """
 
 from lstmkit import (
@@ -22,7 +23,7 @@ from lstmkit import (
     utils,
 )
 from lstmkit.callbacks import History
-from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Embedding, SimpleRNN
+from lstmkit.layers import GRU, LSTM, Activation, Dense, Dropout, Embedding, Input, SimpleRNN
 from lstmkit.models import Sequential
 from lstmkit.rng import set_random_seed
 
@@ -30,8 +31,8 @@ __version__ = "0.1.0"
 cache.enable()
 
 __all__ = [
-    "Sequential", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation", "Embedding",
-    "History", "set_random_seed", "activations", "backend", "initializers", "layers", "losses",
-    "metrics", "models", "optimizers", "data", "datasets", "preprocessing", "utils",
-    "__version__",
+    "Sequential", "Input", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation",
+    "Embedding", "History", "set_random_seed", "activations", "backend", "initializers",
+    "layers", "losses", "metrics", "models", "optimizers", "data", "datasets",
+    "preprocessing", "utils", "__version__",
 ]

@@ -30,6 +30,7 @@ from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
 from lstmkit.data import sequences
 from lstmkit.layers.base import Layer, unique_name
+from lstmkit.layers.inputs import InputLayer
 from lstmkit.registry import name_of
 from lstmkit.summary import summary_table
 
@@ -81,6 +82,7 @@ class Sequential:
         self.optimizer = self.loss = None
         self.metrics: list = []
         self._opt_state = self._key = self._tx = self._compiled_lr = None
+        self._input: InputLayer | None = None  # an Input given before the first layer
         self._programs: dict = {}
         self._warned_shuffle = False
         self.stop_training = False  # set by EarlyStopping, as in Keras
@@ -90,11 +92,16 @@ class Sequential:
             self.add(layer)
 
     # ----- structure -------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
+    def add(self, layer: Layer | InputLayer) -> None:
+        if isinstance(layer, InputLayer):
+            self._add_input(layer)
+            return
         if not isinstance(layer, Layer):
             raise TypeError(
                 f"Sequential.add expects a layer (such as lstmkit.layers.LSTM), got "
                 f"{type(layer).__name__}.")
+        if not self.layers and self._input is not None:
+            self._declare_input(layer, self._input.batch_shape)
         mask_reaches_output([*self.layers, layer])  # a layer that cannot take a mask raises
         self.layers.append(layer)
         self._programs.clear()
@@ -102,6 +109,25 @@ class Sequential:
         declared = self.layers[0].batch_input_shape or self.layers[0].input_shape
         if declared is not None:
             self.build(declared)
+
+    def _add_input(self, spec: InputLayer) -> None:
+        if self.layers or self._input is not None:
+            raise ValueError(
+                "An Input goes first in a Sequential model, once: this model already has "
+                f"{'layers' if self.layers else 'an Input'}. Give Input(shape=...) as the "
+                "first element, or give the first layer input_shape=(timesteps, features).")
+        self._input = spec
+
+    @staticmethod
+    def _declare_input(layer: Layer, batch_shape) -> None:
+        """Hand an Input's shape to the first layer, as its ``batch_input_shape``."""
+        own = layer.batch_input_shape
+        if own is not None and own != batch_shape:
+            raise ValueError(
+                f"The model's Input has the batch shape {batch_shape}, but its first layer "
+                f"{layer.name!r} declares batch_input_shape={own}. Declare the shape once: "
+                f"in the Input, or in the first layer's input_shape.")
+        layer.batch_input_shape = batch_shape
 
     @property
     def built(self) -> bool:

@@ -415,6 +415,20 @@ def test_param_counts_match_keras(make_lk, make_km, features, expected):
     assert lk.count_params() == expected
 
 
+def test_input_first_builds_the_same_model_as_keras():
+    """Keras 3 tutorials' ``Sequential([Input(shape=...), ...])``, through both APIs."""
+    def build(api):
+        return api.Sequential([api.Input(shape=(T, F)), api.layers.LSTM(6),
+                               api.layers.Dense(2)])
+
+    km, lk = build(keras), build(lstmkit)
+    randomize(km, seed_all(11))
+    assert len(lk.layers) == len(km.layers) == 2  # neither lists the Input as a layer
+    assert lk.count_params() == km.count_params()
+    assert lk.output_shape == km.output_shape
+    assert_same_predictions(km, lk, seed_all(12).normal(size=(5, T, F)).astype("float32"))
+
+
 def test_summary_total_params(capsys):
     lk = lstmkit.models.Sequential([lstmkit.layers.LSTM(10, input_shape=(5, 1)),
                                     lstmkit.layers.Dense(1)])

@@ -42,6 +42,18 @@ def check_int(name: str, value: Any, *, minimum: int) -> int:
     return int(value)
 
 
+def check_shape(name: str, value: Any) -> tuple:
+    """Validate a declared shape such as ``input_shape``: positive sizes, ``None`` for any."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        value = (value,)  # Keras takes input_shape=5 for (5,)
+    if not isinstance(value, tuple | list) or not all(
+            d is None or (isinstance(d, int | np.integer) and not isinstance(d, bool) and d >= 1)
+            for d in value):
+        raise ValueError(f"{name} must be a tuple of positive sizes or None (any size), such "
+                         f"as (timesteps, features) or (None, features), got {value!r}.")
+    return tuple(None if d is None else int(d) for d in value)
+
+
 def check_rate(name: str, value: Any) -> float:
     """Validate a dropout rate: a float in [0, 1)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
@@ -88,15 +100,15 @@ class Layer:
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
         if batch_input_shape is not None:
-            return tuple(batch_input_shape)
+            return check_shape("batch_input_shape", batch_input_shape)
         if input_dim is not None:
             rank = (self.input_ndim or 2) - 1
-            input_shape = (None,) * (rank - 1) + (input_dim,)
+            input_shape = (None,) * (rank - 1) + (check_int("input_dim", input_dim, minimum=1),)
         if input_shape is None:
             return None
-        if isinstance(input_shape, int):
-            input_shape = (input_shape,)
-        return (batch_size, *input_shape)
+        if batch_size is not None:
+            batch_size = check_int("batch_size", batch_size, minimum=1)
+        return (batch_size, *check_shape("input_shape", input_shape))
 
     @property
     def built(self) -> bool:
