@@ -1,4 +1,6 @@
-"""Loss functions by Keras name: ``loss(y_true, y_pred) -> per-sample values``.
+"""Loss functions by Keras name: ``loss(y_true, y_pred) -> per-sample values``, and
+Keras's loss classes (``MeanSquaredError()``, ``SparseCategoricalCrossentropy(
+from_logits=True)``, ...) around them.
 
 Each reduces the last axis only (shape (B,) for (B, K) outputs, (B, T) for sequences), as
 Keras losses do; the training loop averages over samples. Probabilities are clipped to
@@ -10,7 +12,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-from lstmkit.registry import config_name, lookup
+from lstmkit.registry import config_name, from_config, lookup
 
 EPSILON = 1e-7
 Loss = Callable[[jax.Array, jax.Array], jax.Array]
@@ -91,11 +93,195 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-def get(identifier: str | Loss) -> Loss:
-    """Resolve a loss name or pass a callable ``(y_true, y_pred) -> values`` through."""
+def binary_crossentropy_from_logits(y_true, logits):
+    """``binary_crossentropy`` of ``sigmoid(logits)``, computed from the logits (stable)."""
+    log_p, log_not_p = jax.nn.log_sigmoid(logits), jax.nn.log_sigmoid(-logits)
+    return -jnp.mean(y_true * log_p + (1.0 - y_true) * log_not_p, axis=-1)
+
+
+def categorical_crossentropy_from_logits(y_true, logits):
+    return -jnp.sum(y_true * jax.nn.log_softmax(logits, axis=-1), axis=-1)
+
+
+def sparse_categorical_crossentropy_from_logits(y_true, logits):
+    labels = sparse_labels(y_true, logits)
+    log_p = jax.nn.log_softmax(logits, axis=-1)
+    return -jnp.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+
+
+# ----- Keras's loss classes -------------------------------------------------------------
+class LossFunction:
+    """Base of Keras's loss classes: a per-sample loss and its settings.
+
+    ``compile`` trains on ``values`` (per sample); calling the object returns the
+    (weighted) mean over every sample, as calling a Keras loss object does.
+    """
+
+    default_name = ""
+    keras_name = ""  # the loss-function name it computes (for Keras's choice of accuracy)
+
+    def __init__(self, name=None, reduction="sum_over_batch_size"):
+        if reduction not in ("sum_over_batch_size", "auto"):
+            raise ValueError(
+                f"{type(self).__name__} takes reduction='sum_over_batch_size' (the mean over "
+                f"samples, which fit and evaluate use), got {reduction!r}.")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__} name must be a string, got {name!r}.")
+        self.name = name or self.default_name
+        self.reduction = reduction
+
+    def values(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        values = self.values(jnp.asarray(y_true, jnp.float32), jnp.asarray(y_pred, jnp.float32))
+        if sample_weight is not None:
+            weights = jnp.asarray(sample_weight, jnp.float32)
+            values = values * weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
+        return jnp.mean(values)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+
+class MeanSquaredError(LossFunction):
+    default_name = keras_name = "mean_squared_error"
+
+    def values(self, y_true, y_pred):
+        return mean_squared_error(y_true, y_pred)
+
+
+class MeanAbsoluteError(LossFunction):
+    default_name = keras_name = "mean_absolute_error"
+
+    def values(self, y_true, y_pred):
+        return mean_absolute_error(y_true, y_pred)
+
+
+class MeanAbsolutePercentageError(LossFunction):
+    default_name = keras_name = "mean_absolute_percentage_error"
+
+    def values(self, y_true, y_pred):
+        return mean_absolute_percentage_error(y_true, y_pred)
+
+
+class MeanSquaredLogarithmicError(LossFunction):
+    default_name = keras_name = "mean_squared_logarithmic_error"
+
+    def values(self, y_true, y_pred):
+        return mean_squared_logarithmic_error(y_true, y_pred)
+
+
+class Huber(LossFunction):
+    default_name, keras_name = "huber_loss", "huber"
+
+    def __init__(self, delta=1.0, name=None, reduction="sum_over_batch_size"):
+        super().__init__(name, reduction)
+        self.delta = _number("Huber delta", delta, lambda v: v > 0, "> 0")
+
+    def values(self, y_true, y_pred):
+        return huber(y_true, y_pred, self.delta)
+
+    def get_config(self):
+        return {**super().get_config(), "delta": self.delta}
+
+
+class _Crossentropy(LossFunction):
+    """A cross-entropy of probabilities, or of logits with ``from_logits=True``."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None,
+                 reduction="sum_over_batch_size"):
+        super().__init__(name, reduction)
+        if not isinstance(from_logits, bool):
+            raise TypeError(f"{type(self).__name__} from_logits must be True or False, got "
+                            f"{from_logits!r}.")
+        self.from_logits = from_logits
+        self.label_smoothing = _number(f"{type(self).__name__} label_smoothing",
+                                       label_smoothing, lambda v: 0 <= v <= 1, "in [0, 1]")
+
+    def values(self, y_true, y_pred):
+        if self.label_smoothing:
+            y_true = self.smooth(y_true, y_pred.shape[-1])
+        return (self.from_logits_fn if self.from_logits else self.probabilities_fn)(
+            y_true, y_pred)
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing}
+
+
+class BinaryCrossentropy(_Crossentropy):
+    default_name = keras_name = "binary_crossentropy"
+    probabilities_fn = staticmethod(binary_crossentropy)
+    from_logits_fn = staticmethod(binary_crossentropy_from_logits)
+
+    def smooth(self, y_true, classes):
+        return y_true * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
+
+
+class CategoricalCrossentropy(_Crossentropy):
+    default_name = keras_name = "categorical_crossentropy"
+    probabilities_fn = staticmethod(categorical_crossentropy)
+    from_logits_fn = staticmethod(categorical_crossentropy_from_logits)
+
+    def smooth(self, y_true, classes):
+        return y_true * (1.0 - self.label_smoothing) + self.label_smoothing / classes
+
+
+class SparseCategoricalCrossentropy(_Crossentropy):
+    default_name = keras_name = "sparse_categorical_crossentropy"
+    probabilities_fn = staticmethod(sparse_categorical_crossentropy)
+    from_logits_fn = staticmethod(sparse_categorical_crossentropy_from_logits)
+
+    def __init__(self, from_logits=False, name=None, reduction="sum_over_batch_size"):
+        super().__init__(from_logits, 0.0, name, reduction)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["label_smoothing"]
+        return config
+
+
+CLASSES = {cls.__name__.lower(): cls for cls in (
+    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, Huber, BinaryCrossentropy, CategoricalCrossentropy,
+    SparseCategoricalCrossentropy)}
+
+
+def _number(name: str, value, valid: Callable[[float], bool], expected: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not valid(value):
+        raise ValueError(f"{name} must be a number {expected}, got {value!r}.")
+    return float(value)
+
+
+# ----- by name or object ----------------------------------------------------------------
+def get(identifier: str | Loss | LossFunction) -> Loss:
+    """The per-sample function of a loss name, a Keras loss object, or a callable
+    ``(y_true, y_pred) -> values`` (passed through)."""
+    if isinstance(identifier, LossFunction):
+        return identifier.values
     return lookup("loss", identifier, LOSSES)
 
 
-def to_config(identifier: str | Loss):
-    """The loss as a saved config names it: a name, or the callable when it is a custom one."""
+def name(identifier) -> str:
+    """The loss-function name behind ``identifier`` (``'sparse_categorical_crossentropy'``
+    for ``SparseCategoricalCrossentropy(name='xe')``), for choices that depend on it."""
+    if isinstance(identifier, LossFunction):
+        return identifier.keras_name
+    return identifier.lower() if isinstance(identifier, str) else getattr(
+        identifier, "__name__", type(identifier).__name__)
+
+
+def to_config(identifier: str | Loss | LossFunction):
+    """The loss as a saved config names it: a name, a Keras loss object's class and
+    settings, or the callable when it is a custom one (which saving refuses)."""
+    if isinstance(identifier, LossFunction):
+        return {"class_name": type(identifier).__name__, "config": identifier.get_config()}
     return config_name(identifier, LOSSES)
+
+
+def from_config_entry(entry):
+    """The inverse of ``to_config`` for what a file may hold: a name or a class's config."""
+    if isinstance(entry, dict):
+        return from_config("loss class", entry, CLASSES)
+    return entry

@@ -1,4 +1,5 @@
-"""Metrics by Keras name, and Keras's resolution of ``'accuracy'``.
+"""Metrics by Keras name or as Keras's metric classes, and Keras's resolution of
+``'accuracy'``.
 
 A metric is a per-sample function ``(y_true, y_pred) -> values`` (like a loss) plus a
 ``finalize`` applied to the mean over an epoch: the identity, or a square root for
@@ -9,9 +10,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import jax.numpy as jnp
+import numpy as np
 
 from lstmkit import losses
-from lstmkit.registry import config_name, lookup, name_of
+from lstmkit.registry import config_name, from_config, lookup, name_of
 
 
 class Metric(NamedTuple):
@@ -46,6 +48,133 @@ _FUNCTIONS = {
 _ROOTS = {"rmse", "root_mean_squared_error"}
 
 
+def accuracy(y_true, y_pred):
+    """The share of exactly equal values (Keras's ``Accuracy`` class, not ``'accuracy'``)."""
+    return jnp.mean(jnp.equal(y_true, y_pred).astype(jnp.float32), axis=-1)
+
+
+# ----- Keras's metric classes ------------------------------------------------------------
+class MeanMetric:
+    """Base of Keras's metric classes that are means over samples
+    (``keras.metrics.MeanAbsoluteError()``, ...): a per-sample function and the name
+    History reports it under. On their own they keep Keras's running mean
+    (``update_state``, ``result``, ``reset_state``; calling one updates and returns it)."""
+
+    default_name = ""
+
+    def __init__(self, name=None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__} name must be a string, got {name!r}.")
+        self.name = name or self.default_name
+        self.reset_state()
+
+    def values(self, y_true, y_pred):
+        raise NotImplementedError
+
+    @staticmethod
+    def finalize(mean):
+        return mean
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        values = np.asarray(self.values(jnp.asarray(y_true, jnp.float32),
+                                        jnp.asarray(y_pred, jnp.float32)))
+        weights = np.ones_like(values) if sample_weight is None else np.asarray(sample_weight)
+        weights = np.broadcast_to(
+            weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim)), values.shape)
+        self._total += float(np.sum(values * weights))
+        self._count += float(np.sum(weights))
+
+    def result(self) -> float:
+        return float(self.finalize(self._total / self._count)) if self._count else 0.0
+
+    def reset_state(self) -> None:
+        self._total = self._count = 0.0
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        self.update_state(y_true, y_pred, sample_weight)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+
+class MeanSquaredError(MeanMetric):
+    default_name = "mean_squared_error"
+
+    def values(self, y_true, y_pred):
+        return losses.mean_squared_error(y_true, y_pred)
+
+
+class RootMeanSquaredError(MeanSquaredError):
+    default_name = "root_mean_squared_error"
+    finalize = staticmethod(jnp.sqrt)
+
+
+class MeanAbsoluteError(MeanMetric):
+    default_name = "mean_absolute_error"
+
+    def values(self, y_true, y_pred):
+        return losses.mean_absolute_error(y_true, y_pred)
+
+
+class MeanAbsolutePercentageError(MeanMetric):
+    default_name = "mean_absolute_percentage_error"
+
+    def values(self, y_true, y_pred):
+        return losses.mean_absolute_percentage_error(y_true, y_pred)
+
+
+class MeanSquaredLogarithmicError(MeanMetric):
+    default_name = "mean_squared_logarithmic_error"
+
+    def values(self, y_true, y_pred):
+        return losses.mean_squared_logarithmic_error(y_true, y_pred)
+
+
+class Accuracy(MeanMetric):
+    default_name = "accuracy"
+
+    def values(self, y_true, y_pred):
+        return accuracy(y_true, y_pred)
+
+
+class BinaryAccuracy(MeanMetric):
+    default_name = "binary_accuracy"
+
+    def __init__(self, name=None, threshold=0.5):
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise ValueError(f"BinaryAccuracy threshold must be a number, got {threshold!r}.")
+        self.threshold = float(threshold)
+        super().__init__(name)
+
+    def values(self, y_true, y_pred):
+        return binary_accuracy(y_true, y_pred, self.threshold)
+
+    def get_config(self):
+        return {**super().get_config(), "threshold": self.threshold}
+
+
+class CategoricalAccuracy(MeanMetric):
+    default_name = "categorical_accuracy"
+
+    def values(self, y_true, y_pred):
+        return categorical_accuracy(y_true, y_pred)
+
+
+class SparseCategoricalAccuracy(MeanMetric):
+    default_name = "sparse_categorical_accuracy"
+
+    def values(self, y_true, y_pred):
+        return sparse_categorical_accuracy(y_true, y_pred)
+
+
+CLASSES = {cls.__name__.lower(): cls for cls in (
+    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, Accuracy, BinaryAccuracy, CategoricalAccuracy,
+    SparseCategoricalAccuracy)}
+
+
+# ----- by name or object ----------------------------------------------------------------
 def accuracy_for(loss_name: str, y_true_shape, output_shape) -> Callable:
     """Keras's choice behind ``'accuracy'``: binary, sparse or categorical accuracy."""
     if loss_name == "binary_crossentropy" or output_shape[-1] == 1:
@@ -57,7 +186,10 @@ def accuracy_for(loss_name: str, y_true_shape, output_shape) -> Callable:
 
 
 def get(identifier, *, loss_name: str, y_true_shape, output_shape) -> Metric:
-    """Resolve a metric name or callable for a model's loss and target/output shapes."""
+    """Resolve a metric name, Keras metric object or callable for a model's loss and
+    target/output shapes."""
+    if isinstance(identifier, MeanMetric):
+        return Metric(identifier.name, identifier.values, identifier.finalize)
     name = name_of(identifier)
     fn = lookup("metric", identifier, _FUNCTIONS)
     if fn is None:
@@ -83,6 +215,21 @@ def check(identifier) -> None:
     lookup("metric", identifier, _FUNCTIONS)
 
 
+def name(identifier) -> str:
+    """The History key of a metric: the name written, or a metric object's ``name``."""
+    return identifier.name if isinstance(identifier, MeanMetric) else name_of(identifier)
+
+
 def to_config(identifier):
-    """The metric as a saved config names it: a name, or the callable when it is a custom one."""
+    """The metric as a saved config names it: a name, a Keras metric object's class and
+    settings, or the callable when it is a custom one (which saving refuses)."""
+    if isinstance(identifier, MeanMetric):
+        return {"class_name": type(identifier).__name__, "config": identifier.get_config()}
     return config_name(identifier, _FUNCTIONS)
+
+
+def from_config_entry(entry):
+    """The inverse of ``to_config`` for what a file may hold: a name or a class's config."""
+    if isinstance(entry, dict):
+        return from_config("metric class", entry, CLASSES)
+    return entry

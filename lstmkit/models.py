@@ -31,7 +31,6 @@ from lstmkit.callbacks import History
 from lstmkit.data import sequences
 from lstmkit.layers.base import Layer, unique_name
 from lstmkit.layers.inputs import InputLayer
-from lstmkit.registry import name_of
 from lstmkit.summary import summary_table
 
 
@@ -234,7 +233,7 @@ class Sequential:
 
     @property
     def metrics_names(self) -> list[str]:
-        return ["loss", *(name_of(m) for m in self.metrics)]
+        return ["loss", *(metrics_lib.name(m) for m in self.metrics)]
 
     def _require_compiled(self, method: str) -> None:
         if self._tx is None:
@@ -247,7 +246,7 @@ class Sequential:
 
     def _objective(self, y) -> training.Objective:
         resolved = tuple(
-            metrics_lib.get(m, loss_name=name_of(self.loss), y_true_shape=y.shape,
+            metrics_lib.get(m, loss_name=losses.name(self.loss), y_true_shape=y.shape,
                             output_shape=self.output_shape)
             for m in self.metrics)
         return training.Objective(self._forward(), self._loss_fn, resolved,
@@ -277,7 +276,7 @@ class Sequential:
             y = validation.as_numeric_array(names[1], y)
             validation.check_same_length(x, y)
             output_shape = self.output_shape or self._output_shape_for(input_shape)
-            y = validation.standardize_y(y, output_shape, name_of(self.loss))
+            y = validation.standardize_y(y, output_shape, losses.name(self.loss))
         if not self.built:
             self.build(input_shape)
         mask_reaches_output(self.layers)  # warns where a layer drops a mask

@@ -338,9 +338,12 @@ def compile_from_config(model, config: dict, where: str) -> None:
     settings = field(config, "optimizer", dict, where)
     optimizer = _checked_call(where, optimizers.deserialize, settings)
     _check_numbers(type(optimizer), settings["config"], f"{where} optimizer")
-    loss = field(config, "loss", str, where)
-    names = [require(m, str, f"{where} metric") for m in field(config, "metrics", list, where)]
-    _checked_call(where, model.compile, optimizer=optimizer, loss=loss, metrics=names)
+    loss = _checked_call(where, losses.from_config_entry,
+                         field(config, "loss", (str, dict), where))
+    entries = [require(m, (str, dict), f"{where} metric")
+               for m in field(config, "metrics", list, where)]
+    metric_list = [_checked_call(where, metrics.from_config_entry, m) for m in entries]
+    _checked_call(where, model.compile, optimizer=optimizer, loss=loss, metrics=metric_list)
 
 
 # ----- reading: data preparation -----------------------------------------------------

@@ -439,6 +439,117 @@ def test_summary_total_params(capsys):
     assert "Total params: 491" in capsys.readouterr().out
 
 
+# ----- loss and metric objects -----------------------------------------------------------
+def loss_data(kind, rng, n=6, classes=4):
+    logits = rng.normal(0.0, 2.0, (n, classes)).astype("float32")
+    if kind == "regression":
+        return rng.normal(size=(n, classes)).astype("float32"), logits
+    if kind == "binary":
+        return rng.integers(0, 2, (n, classes)).astype("float32"), logits
+    labels = rng.integers(0, classes, n)
+    if kind == "sparse":
+        return labels.astype("float32")[:, None], logits
+    return np.eye(classes, dtype="float32")[labels], logits
+
+
+def as_probabilities(kind, logits):
+    if kind == "binary":
+        return 1.0 / (1.0 + np.exp(-logits))
+    if kind == "regression":
+        return np.abs(logits)  # MSLE takes non-negative predictions
+    e = np.exp(logits - logits.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+LOSS_OBJECTS = [  # class name, kwargs, data kind
+    ("MeanSquaredError", {}, "regression"),
+    ("MeanAbsoluteError", {}, "regression"),
+    ("MeanAbsolutePercentageError", {}, "regression"),
+    ("MeanSquaredLogarithmicError", {}, "regression"),
+    ("Huber", {"delta": 0.7}, "regression"),
+    ("BinaryCrossentropy", {}, "binary"),
+    ("BinaryCrossentropy", {"from_logits": True}, "binary"),
+    ("BinaryCrossentropy", {"label_smoothing": 0.1}, "binary"),
+    ("CategoricalCrossentropy", {}, "categorical"),
+    ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, "categorical"),
+    ("SparseCategoricalCrossentropy", {}, "sparse"),
+    ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse"),
+]
+
+
+@pytest.mark.parametrize("class_name, kwargs, kind", LOSS_OBJECTS,
+                         ids=[f"{c}-{'-'.join(k) or 'default'}" for c, k, _ in LOSS_OBJECTS])
+def test_loss_objects_match_keras(class_name, kwargs, kind):
+    rng = np.random.default_rng(3)
+    y, logits = loss_data(kind, rng)
+    p = logits if kwargs.get("from_logits") else as_probabilities(kind, logits)
+    weights = rng.uniform(0.0, 2.0, len(y)).astype("float32")
+    ours = getattr(lstmkit.losses, class_name)(**kwargs)
+    theirs = getattr(keras.losses, class_name)(**kwargs)
+    assert ours.name == theirs.name
+    np.testing.assert_allclose(float(ours(y, p)), float(theirs(y, p)), rtol=1e-5)
+    np.testing.assert_allclose(float(ours(y, p, sample_weight=weights)),
+                               float(theirs(y, p, sample_weight=weights)), rtol=1e-5)
+
+
+METRIC_OBJECTS = [  # class name, kwargs, data kind
+    ("MeanSquaredError", {}, "regression"),
+    ("RootMeanSquaredError", {}, "regression"),
+    ("MeanAbsoluteError", {"name": "mae"}, "regression"),
+    ("MeanAbsolutePercentageError", {}, "regression"),
+    ("MeanSquaredLogarithmicError", {}, "regression"),
+    ("BinaryAccuracy", {"threshold": 0.3}, "binary"),
+    ("CategoricalAccuracy", {}, "categorical"),
+    ("SparseCategoricalAccuracy", {}, "sparse"),
+    ("Accuracy", {}, "binary"),
+]
+
+
+@pytest.mark.parametrize("class_name, kwargs, kind", METRIC_OBJECTS,
+                         ids=[c for c, _, _ in METRIC_OBJECTS])
+def test_metric_objects_match_keras(class_name, kwargs, kind):
+    """Two weighted updates, the running result, then a reset, as Keras's objects do."""
+    rng = np.random.default_rng(5)
+    ours = getattr(lstmkit.metrics, class_name)(**kwargs)
+    theirs = getattr(keras.metrics, class_name)(**kwargs)
+    assert ours.name == theirs.name
+    for _ in range(2):
+        y, logits = loss_data(kind, rng)
+        p = as_probabilities(kind, logits)
+        if class_name == "Accuracy":
+            p = np.round(p)
+        weights = rng.uniform(0.0, 2.0, len(y)).astype("float32")
+        ours.update_state(y, p, sample_weight=weights)
+        theirs.update_state(y, p, sample_weight=weights)
+    np.testing.assert_allclose(ours.result(), float(theirs.result()), rtol=1e-5)
+    ours.reset_state()
+    assert ours.result() == 0.0
+
+
+def test_training_with_loss_and_metric_objects_matches_keras():
+    """A tf.keras tutorial's classifier: logits out, SparseCategoricalCrossentropy(
+    from_logits=True), a named SparseCategoricalAccuracy."""
+    rng = seed_all(13)
+    x = rng.normal(size=(12, T, F)).astype("float32")
+    y = rng.integers(0, 3, 12)
+    km = keras_model([keras.layers.LSTM(4), keras.layers.Dense(3)])
+    lk = lstmkit_model(lstmkit.layers.LSTM(4, input_shape=(T, F)), lstmkit.layers.Dense(3))
+    randomize(km, rng)
+    lk.set_weights(km.get_weights())
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(optimizer=api.optimizers.Adam(learning_rate=0.01),
+                      loss=api.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=[api.metrics.SparseCategoricalAccuracy(name="acc")])
+    fit = dict(batch_size=4, epochs=4, shuffle=False, verbose=0, validation_split=0.25)
+    km_hist, lk_hist = km.fit(x, y, **fit), lk.fit(x, y, **fit)
+    assert_same_weights(lk, km, ATOL)
+    for key in ("loss", "acc", "val_loss", "val_acc"):
+        np.testing.assert_allclose(lk_hist.history[key], km_hist.history[key], rtol=1e-4,
+                                   err_msg=key)
+    np.testing.assert_allclose(lk.evaluate(x, y, verbose=0), km.evaluate(x, y, verbose=0),
+                               rtol=1e-4)
+
+
 # ----- 3. training parity --------------------------------------------------------------
 def train_both(km_layers, lk_layers, optimizers, loss, x, y, *, epochs, batch_size,
                seed, timesteps=T, features=F):

@@ -62,3 +62,54 @@ def test_accuracies():
                                PROBS.argmax(-1) == LABELS)
     np.testing.assert_allclose(metrics.binary_accuracy(np.array([[1.0], [0.0]]),
                                                        np.array([[0.7], [0.6]])), [1.0, 0.0])
+
+
+# ----- Keras's loss and metric classes (their values against Keras: test_keras_parity) --
+def test_loss_objects_train_on_their_per_sample_values():
+    huber = losses.Huber(delta=0.5)
+    np.testing.assert_allclose(losses.get(huber)(Y_TRUE, Y_PRED),
+                               losses.huber(Y_TRUE, Y_PRED, 0.5), rtol=1e-6)
+    assert losses.name(losses.SparseCategoricalCrossentropy(name="xe")) == (
+        "sparse_categorical_crossentropy")
+    np.testing.assert_allclose(float(huber(Y_TRUE, Y_PRED)),
+                               float(losses.huber(Y_TRUE, Y_PRED, 0.5).mean()), rtol=1e-6)
+
+
+def test_logits_give_the_crossentropy_of_their_probabilities():
+    logits = np.log(PROBS)
+    np.testing.assert_allclose(
+        losses.get(losses.CategoricalCrossentropy(from_logits=True))(ONE_HOT, logits),
+        losses.categorical_crossentropy(ONE_HOT, PROBS), rtol=1e-5)
+    np.testing.assert_allclose(
+        losses.get(losses.SparseCategoricalCrossentropy(from_logits=True))(LABELS, logits),
+        losses.sparse_categorical_crossentropy(LABELS, PROBS), rtol=1e-5)
+    z = np.array([[-30.0, 0.0, 30.0]], "float32")  # saturated sigmoids stay finite
+    assert np.isfinite(losses.binary_crossentropy_from_logits(np.ones_like(z), z)).all()
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: losses.MeanSquaredError(reduction="sum"), ValueError,
+     "takes reduction='sum_over_batch_size' .* got 'sum'"),
+    (lambda: losses.Huber(delta=0), ValueError, "Huber delta must be a number > 0, got 0"),
+    (lambda: losses.BinaryCrossentropy(from_logits="yes"), TypeError,
+     "from_logits must be True or False, got 'yes'"),
+    (lambda: losses.CategoricalCrossentropy(label_smoothing=1.5), ValueError,
+     r"label_smoothing must be a number in \[0, 1\], got 1.5"),
+    (lambda: losses.MeanAbsoluteError(name=3), TypeError, "name must be a string, got 3"),
+    (lambda: metrics.BinaryAccuracy(threshold="half"), ValueError,
+     "BinaryAccuracy threshold must be a number, got 'half'"),
+    (lambda: metrics.RootMeanSquaredError(name=["rmse"]), TypeError,
+     "name must be a string"),
+])
+def test_bad_loss_and_metric_settings(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_metric_object_names_the_history_key():
+    rmse = metrics.RootMeanSquaredError(name="rmse")
+    resolved = metrics.get(rmse, loss_name="mse", y_true_shape=(6, 3), output_shape=(None, 3))
+    assert resolved.name == metrics.name(rmse) == "rmse"
+    assert float(resolved.finalize(4.0)) == 2.0
+    assert metrics.rises("root_mean_squared_error") is False
+    assert metrics.rises("binary_accuracy") is True

@@ -349,6 +349,20 @@ def test_registered_functions_are_saved_by_name(tmp_path):
     assert loaded.metrics_names == model.metrics_names
 
 
+def test_loss_and_metric_objects_are_saved_as_their_settings(tmp_path):
+    model = Sequential([Dense(3, input_shape=(2,))])
+    model.compile(optimizer="sgd",
+                  loss=losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
+                  metrics=[metrics.CategoricalAccuracy(name="acc"), "mae"])
+    loaded = reloaded(model, tmp_path)
+    assert isinstance(loaded.loss, losses.CategoricalCrossentropy)
+    assert loaded.loss.get_config() == model.loss.get_config()
+    assert loaded.metrics_names == ["loss", "acc", "mae"]
+    x, y = np.ones((4, 2), "float32"), np.eye(3, dtype="float32")[[0, 1, 2, 0]]
+    np.testing.assert_array_equal(loaded.evaluate(x, y, verbose=0),
+                                  model.evaluate(x, y, verbose=0))
+
+
 # ----- atomic writes ------------------------------------------------------------------
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "model.lstmkit"
@@ -557,6 +571,14 @@ def test_newer_format_version(good_file, tmp_path):
     (lambda c: c["training"].update(rng_key={"impl": "mt19937", "data": [1]}),
      "must be {'impl': 'threefry2x32', 'data': \\[two 32-bit unsigned integers\\]}"),
     (lambda c: c["compile"].update(loss="no_such_loss"), "Unknown loss 'no_such_loss'"),
+    (lambda c: c["compile"].update(loss={"class_name": "Focal", "config": {}}),
+     "Unknown loss class 'Focal'"),
+    (lambda c: c["compile"].update(loss={"class_name": "Huber", "config": {"delta": "big"}}),
+     "Huber delta must be a number > 0, got 'big'"),
+    (lambda c: c["compile"].update(metrics=[{"class_name": "BinaryAccuracy",
+                                             "config": {"threshold": [1]}}]),
+     "BinaryAccuracy threshold must be a number"),
+    (lambda c: c["compile"].update(metrics=[3]), "metric must be"),
     (lambda c: c["compile"]["optimizer"].update(class_name="Lion"), "Unknown optimizer 'Lion'"),
     (lambda c: c["compile"]["optimizer"]["config"].update(beta_1="fast"),
      "optimizer setting 'beta_1' must be a number, got str"),
