@@ -156,13 +156,12 @@ def simple_rnn_cell(
     return HiddenCarry(h), h
 
 
-def run_over_time(cell: Callable, params: Params, x: jax.Array, carry, mask=None,
-                  zero_output_for_mask: bool = False):
+def run_over_time(cell: Callable, params: Params, x: jax.Array, carry, mask=None):
     """Scan ``cell(params, carry, x_t)`` over the time axis of ``x`` (B, T, F).
 
     ``mask`` (B, T), true for real timesteps, makes the masked steps Keras's way: the
     carry passes through them unchanged, and their output is the previous step's ``h``
-    (zeros with ``zero_output_for_mask``).
+    (Keras's ``zero_output_for_mask`` is the caller's: ``masked_outputs``).
 
     Returns:
         ``(final carry, outputs (B, T, U))``.
@@ -172,26 +171,33 @@ def run_over_time(cell: Callable, params: Params, x: jax.Array, carry, mask=None
         new_carry, y = cell(params, carry, x_t)
         if keep is None:
             return new_carry, y
-        keep = keep[:, None]  # (B, 1)
-        masked_output = jnp.zeros_like(y) if zero_output_for_mask else carry[0]
-        new_carry = jax.tree.map(lambda new, old: jnp.where(keep, new, old), new_carry, carry)
-        return new_carry, jnp.where(keep, y, masked_output)
+        new_carry = jax.tree.map(lambda new, old: jnp.where(keep[:, None], new, old),
+                                 new_carry, carry)
+        return new_carry, new_carry[0]
 
     time_major = jnp.swapaxes(x, 0, 1), None if mask is None else jnp.swapaxes(mask, 0, 1)
     carry, ys = lax.scan(step, carry, time_major)  # scan wants (T, B, F)
     return carry, jnp.swapaxes(ys, 0, 1)
 
 
-def lstm_sequence(params: Params, x: jax.Array, carry: LSTMCarry, recurrent_mask=None, *,
-                  activation: Callable = jnp.tanh,
+def masked_outputs(outputs, mask, zero_output_for_mask: bool):
+    """Outputs (B, T, U) of a masked scan, with Keras's ``zero_output_for_mask``: zeros at
+    the masked steps instead of the state carried through them."""
+    if mask is None or not zero_output_for_mask:
+        return outputs
+    return jnp.where(mask[..., None], outputs, 0.0)
+
+
+def lstm_sequence(params: Params, x: jax.Array, carry: LSTMCarry, recurrent_mask=None,
+                  mask=None, *, activation: Callable = jnp.tanh,
                   recurrent_activation: Callable = jax.nn.sigmoid,
                   feature_major: bool | None = None):
     """The LSTM over a whole sequence x (B, T, F): ``(final carry, outputs (B, T, U))``.
 
     The same function as ``run_over_time(lstm_cell, ...)``, differentiated by the
     hand-written backward pass. ``recurrent_mask`` (B, U) is dropout noise: it gets no
-    gradient. The activations must be elementwise (every one Keras offers for an LSTM
-    is).
+    gradient. ``mask`` (B, T) marks the real timesteps, as in ``run_over_time``. The
+    activations must be elementwise (every one Keras offers for an LSTM is).
 
     ``feature_major`` picks how the scan lays out its arrays (the default: by size, see
     ``prefers_feature_major``); both compute the same function.
@@ -199,9 +205,12 @@ def lstm_sequence(params: Params, x: jax.Array, carry: LSTMCarry, recurrent_mask
     if feature_major is None:
         feature_major = prefers_feature_major(x.shape[0], params["recurrent_kernel"].shape[0])
     layout = _Layout(feature_major)
-    mask = None if recurrent_mask is None else layout.state(lax.stop_gradient(recurrent_mask))
+    dropped = None if recurrent_mask is None else layout.state(
+        lax.stop_gradient(recurrent_mask))
+    keeps = None if mask is None else layout.sequence(mask[..., None].astype(bool))
     (h, c), hs = _lstm_scan(activation, recurrent_activation, layout, params,
-                            layout.sequence(x), tuple(map(layout.state, carry)), mask)
+                            (layout.sequence(x), keeps), tuple(map(layout.state, carry)),
+                            dropped)
     return LSTMCarry(layout.state(h), layout.state(c)), layout.batch_first(hs)
 
 
@@ -233,7 +242,8 @@ class _Layout(NamedTuple):
         return 1 - self.gate_axis
 
     def sequence(self, x):
-        """(B, T, F) -> the scan's (T, F, B) or (T, B, F)."""
+        """(B, T, F) -> the scan's (T, F, B) or (T, B, F) (a time mask: (B, T, 1) ->
+        (T, 1, B) or (T, B, 1))."""
         return jnp.transpose(x, (1, 2, 0) if self.feature_major else (1, 0, 2))
 
     def batch_first(self, ys):
@@ -278,44 +288,55 @@ class _Layout(NamedTuple):
         return out
 
 
-def _forward_step(activation, recurrent_activation, layout, params, mask):
-    """One step ``((h, c), x_t) -> ((h, c), (h, z, c_prev))`` in ``layout``."""
+def _forward_step(activation, recurrent_activation, layout, params, dropped):
+    """One step ``((h, c), (x_t, keep)) -> ((h, c), (h, z, c_prev))`` in ``layout``; where
+    ``keep`` is false the state passes through unchanged."""
     kernel = layout.operand(params["kernel"])
     recurrent = layout.operand(params["recurrent_kernel"])
     bias = layout.bias(params["bias"]) if "bias" in params else 0
 
-    def step(carry, x_t):
-        h, c_prev = carry
-        z = layout.matmul(x_t, kernel) + layout.matmul(_masked(h, mask), recurrent) + bias
+    def step(carry, inputs):
+        (h_prev, c_prev), (x_t, keep) = carry, inputs
+        z = (layout.matmul(x_t, kernel) + layout.matmul(_masked(h_prev, dropped), recurrent)
+             + bias)
         h, c = lstm_gates(z, c_prev, activation, recurrent_activation, axis=layout.gate_axis)
+        if keep is not None:
+            h, c = jnp.where(keep, h, h_prev), jnp.where(keep, c, c_prev)
         return (h, c), (h, z, c_prev)
     return step
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(0, 1, 2))
-def _lstm_scan(activation, recurrent_activation, layout, params, xs, carry, mask):
-    """Time-major core of ``lstm_sequence``: xs (T, ...) -> (carry, outputs (T, ...))."""
-    step = _forward_step(activation, recurrent_activation, layout, params, mask)
+def _lstm_scan(activation, recurrent_activation, layout, params, xs, carry, dropped):
+    """Time-major core of ``lstm_sequence``: xs (T, ...) and their keep masks (or None)
+    -> (carry, outputs (T, ...))."""
+    step = _forward_step(activation, recurrent_activation, layout, params, dropped)
     carry, (hs, _, _) = lax.scan(step, carry, xs)
     return carry, hs
 
 
-def _lstm_scan_forward(activation, recurrent_activation, layout, params, xs, carry, mask):
+def _lstm_scan_forward(activation, recurrent_activation, layout, params, xs, carry, dropped):
     """The forward scan, keeping each step's pre-activations and previous cell state."""
-    step = _forward_step(activation, recurrent_activation, layout, params, mask)
+    step = _forward_step(activation, recurrent_activation, layout, params, dropped)
     final, (hs, zs, c_prevs) = lax.scan(step, carry, xs)
-    return (final, hs), (params, xs, carry[0], mask, hs, zs, c_prevs)
+    return (final, hs), (params, xs, carry[0], dropped, hs, zs, c_prevs)
 
 
 def _lstm_scan_backward(activation, recurrent_activation, layout, residuals, cotangents):
-    """Backward scan over the gate derivatives, then the weight gradients in one matmul each."""
-    params, xs, h0, mask, hs, zs, c_prevs = residuals
+    """Backward scan over the gate derivatives, then the weight gradients in one matmul each.
+
+    At a masked step the state's cotangents pass through to the step before, and the
+    cell's (so dz) are zero."""
+    params, (xs, keeps), h0, dropped, hs, zs, c_prevs = residuals
     d_final, d_outputs = cotangents
     recurrent_t = layout.operand(params["recurrent_kernel"].T)
 
     def step(carry, inputs):
         dh, dc = carry
-        dy, z, c_prev = inputs
+        dy, z, c_prev, keep = inputs
+        dh = dh + dy
+        if keep is not None:
+            (dh, dh_past), (dc, dc_past) = _split(keep, dh), _split(keep, dc)
         axis = layout.gate_axis
         gate, d_gate = _with_derivative(recurrent_activation, z)
         i, f, _, o = gate_blocks(gate, axis)
@@ -323,13 +344,16 @@ def _lstm_scan_backward(activation, recurrent_activation, layout, residuals, cot
         g, d_g = _with_derivative(activation, gate_blocks(z, axis)[2])
         c = f * c_prev + i * g
         act_c, d_act_c = _with_derivative(activation, c)
-        dh = dh + dy
         dc = dc + dh * o * d_act_c
         dz = layout.stack_gates([dc * g * d_i, dc * c_prev * d_f, dc * i * d_g, dh * act_c * d_o])
-        return (_masked(layout.matmul(dz, recurrent_t), mask), dc * f), dz
+        dh_prev, dc_prev = _masked(layout.matmul(dz, recurrent_t), dropped), dc * f
+        if keep is not None:
+            dh_prev, dc_prev = dh_prev + dh_past, dc_prev + dc_past
+        return (dh_prev, dc_prev), dz
 
-    (dh0, dc0), dzs = lax.scan(step, tuple(d_final), (d_outputs, zs, c_prevs), reverse=True)
-    h_prevs = _masked(jnp.concatenate([h0[None], hs[:-1]]), mask)  # what the matmuls saw
+    (dh0, dc0), dzs = lax.scan(step, tuple(d_final), (d_outputs, zs, c_prevs, keeps),
+                               reverse=True)
+    h_prevs = _masked(jnp.concatenate([h0[None], hs[:-1]]), dropped)  # what the matmuls saw
     grads = {
         "kernel": layout.outer_sum(xs, dzs),
         "recurrent_kernel": layout.outer_sum(h_prevs, dzs),
@@ -337,7 +361,12 @@ def _lstm_scan_backward(activation, recurrent_activation, layout, residuals, cot
     if "bias" in params:
         grads["bias"] = dzs.sum(axis=(0, 1 + layout.batch_axis))
     dxs = layout.matmul(dzs, layout.operand(params["kernel"].T))
-    return grads, dxs, (dh0, dc0), None if mask is None else jnp.zeros_like(mask)
+    return grads, (dxs, None), (dh0, dc0), None if dropped is None else jnp.zeros_like(dropped)
+
+
+def _split(keep, d):
+    """A cotangent's parts for the cell (where ``keep``) and for the step before (elsewhere)."""
+    return jnp.where(keep, d, 0.0), jnp.where(keep, 0.0, d)
 
 
 def _with_derivative(fn, x):

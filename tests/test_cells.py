@@ -116,8 +116,8 @@ def test_gradients_match_finite_differences(name, cell):
 
 
 @pytest.mark.parametrize("feature_major", [True, False])
-@pytest.mark.parametrize("variant",
-                         ["default", "no_bias", "hard_sigmoid", "relu", "recurrent_mask"])
+@pytest.mark.parametrize("variant", ["default", "no_bias", "hard_sigmoid", "relu",
+                                     "recurrent_mask", "time_mask", "both_masks"])
 def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant, feature_major):
     """lstm_sequence's hand-written VJP against jax.grad of run_over_time(lstm_cell)."""
     rng = np.random.default_rng(3)
@@ -131,17 +131,24 @@ def test_custom_backward_pass_matches_autodiff_of_the_plain_scan(variant, featur
     ract = activations.get("hard_sigmoid") if variant == "hard_sigmoid" else jax.nn.sigmoid
     act = jax.nn.relu if variant == "relu" else jnp.tanh
     kwargs = {"activation": act, "recurrent_activation": ract}
-    use_mask = mask if variant == "recurrent_mask" else None
+    use_mask = mask if variant in ("recurrent_mask", "both_masks") else None
+    # padding before and after, a row with every step masked, one with none
+    keep = rng.random((B, 7)) > 0.35
+    keep[0, :] = False
+    keep[1, :] = True
+    keep[2, :3] = False
+    time_mask = jnp.asarray(keep) if variant in ("time_mask", "both_masks") else None
     weights = jnp.asarray(rng.normal(size=(B, 7, 4)).astype(np.float32))
 
     def loss(run, p, x, carry):  # every output and both final states reach the loss
         (h, c), hs = run(p, x, carry)
         return jnp.sum(hs * weights) + jnp.sum(h ** 2) + jnp.sum(jnp.sin(c))
 
-    plain = functools.partial(run_over_time, functools.partial(
-        lstm_cell, recurrent_mask=use_mask, **kwargs))
+    plain = lambda p, x, carry: run_over_time(  # noqa: E731
+        functools.partial(lstm_cell, recurrent_mask=use_mask, **kwargs), p, x, carry,
+        time_mask)
     fused = lambda p, x, carry: lstm_sequence(  # noqa: E731
-        p, x, carry, use_mask, feature_major=feature_major, **kwargs)
+        p, x, carry, use_mask, time_mask, feature_major=feature_major, **kwargs)
     want = jax.grad(functools.partial(loss, lambda p, x, c: plain(p, x, c)), (0, 1, 2))(
         params, x, carry)
     got = jax.jit(jax.grad(functools.partial(loss, fused), (0, 1, 2)))(params, x, carry)

@@ -19,6 +19,7 @@ from lstmkit.cells import (
     gru_cell,
     lstm_cell,
     lstm_sequence,
+    masked_outputs,
     run_over_time,
     simple_rnn_cell,
 )
@@ -206,20 +207,19 @@ class Recurrent(Layer):
                 x = x * dropout_mask(k_in, self.dropout, (x.shape[0], 1, x.shape[2]))
             if self.recurrent_dropout:
                 recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
-        if mask is None:
-            carry, hs = self.sequence(params, x, carry, recurrent_mask)
-        else:
-            carry, hs = run_over_time(self.cell(recurrent_mask), params, x, carry, mask,
-                                      self.zero_output_for_mask)
-        return (hs if self.return_sequences else carry.h), carry
+        carry, hs = self.sequence(params, x, carry, recurrent_mask, mask)
+        if not self.return_sequences:
+            return carry.h, carry
+        return masked_outputs(hs, mask, self.zero_output_for_mask), carry
 
     def cell(self, recurrent_mask):
         """The step function ``(params, carry, x_t) -> (carry, h_t)``."""
         raise NotImplementedError
 
-    def sequence(self, params, x, carry, recurrent_mask):
-        """The cell over all of x (B, T, F): ``(final carry, outputs (B, T, U))``."""
-        return run_over_time(self.cell(recurrent_mask), params, x, carry)
+    def sequence(self, params, x, carry, recurrent_mask, mask):
+        """The cell over all of x (B, T, F), skipping the steps ``mask`` (B, T) leaves out:
+        ``(final carry, outputs (B, T, U))``."""
+        return run_over_time(self.cell(recurrent_mask), params, x, carry, mask)
 
 
 class LSTM(Recurrent):
@@ -260,9 +260,9 @@ class LSTM(Recurrent):
                                  recurrent_activation=self.recurrent_activation,
                                  recurrent_mask=recurrent_mask)
 
-    def sequence(self, params, x, carry, recurrent_mask):
-        """The fused scan with the hand-written backward pass (without a mask)."""
-        return lstm_sequence(params, x, carry, recurrent_mask, activation=self.activation,
+    def sequence(self, params, x, carry, recurrent_mask, mask):
+        """The fused scan with the hand-written backward pass."""
+        return lstm_sequence(params, x, carry, recurrent_mask, mask, activation=self.activation,
                              recurrent_activation=self.recurrent_activation)
 
 
