@@ -86,6 +86,18 @@ def argmax(x, axis=-1):
     return jnp.argmax(x, axis=axis)
 
 
+def expand_dims(x, axis=-1):
+    return jnp.expand_dims(x, axis)
+
+
+def squeeze(x, axis):
+    return jnp.squeeze(x, axis)
+
+
+def stack(x, axis=0):
+    return jnp.stack(x, axis=axis)
+
+
 def concatenate(tensors, axis=-1):
     return jnp.concatenate(tensors, axis=axis)
 

@@ -41,6 +41,7 @@ _SETTINGS = {
     "Activation": ("activation",),
     "RepeatVector": ("n",),
     "Flatten": (),
+    "Reshape": ("target_shape",),
     "Masking": ("mask_value",),
     "Conv1D": ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation",
                "use_bias"),

@@ -43,6 +43,7 @@ from lstmkit.layers import (
     Masking,
     MaxPooling1D,
     RepeatVector,
+    Reshape,
     SimpleRNN,
     TimeDistributed,
 )
@@ -51,7 +52,7 @@ from lstmkit.registry import name_of
 FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Embedding, RepeatVector, Flatten,
-    Masking, Bidirectional, TimeDistributed, Conv1D, MaxPooling1D, AveragePooling1D,
+    Reshape, Masking, Bidirectional, TimeDistributed, Conv1D, MaxPooling1D, AveragePooling1D,
     GlobalMaxPooling1D, GlobalAveragePooling1D)}
 INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}

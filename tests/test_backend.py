@@ -58,3 +58,11 @@ def test_clear_session_restarts_layer_names():
     K.clear_session()
     assert LSTM(2).name == "lstm"
     assert Sequential().name == "sequential"
+
+
+def test_shape_functions_take_keras_defaults():
+    x = np.arange(6.0).reshape(2, 3)
+    assert K.expand_dims(x).shape == (2, 3, 1)  # axis=-1 by default, as Keras's
+    assert K.squeeze(K.expand_dims(x, 1), 1).shape == (2, 3)
+    assert K.stack([x, x]).shape == (2, 2, 3)
+    np.testing.assert_array_equal(K.stack([x, x], axis=-1)[..., 1], x)

@@ -55,7 +55,8 @@ MODELS = {
     "wrappers": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Bidirectional(kl.LSTM(4, return_sequences=True)),
         kl.TimeDistributed(kl.Dense(3)), kl.Bidirectional(kl.GRU(2), merge_mode="ave"),
-        kl.RepeatVector(3), kl.LSTM(2, return_sequences=True), kl.Flatten(), kl.Dense(1)]),
+        kl.RepeatVector(3), kl.LSTM(2, return_sequences=True), kl.Reshape((2, 3)),
+        kl.Flatten(), kl.Dense(1)]),
     "convolutional": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Conv1D(4, 2, padding="causal", activation="relu"),
         kl.MaxPooling1D(2), kl.LSTM(3, return_sequences=True), kl.GlobalAveragePooling1D(),

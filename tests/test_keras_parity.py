@@ -429,6 +429,31 @@ def test_input_first_builds_the_same_model_as_keras():
     assert_same_predictions(km, lk, seed_all(12).normal(size=(5, T, F)).astype("float32"))
 
 
+def test_lambda_and_reshape_models_match_keras():
+    """The TensorFlow course's forecaster (Lambda to add a feature axis, LSTMs, Lambda to
+    scale the output) and a Reshape with -1, through both APIs."""
+    from lstmkit import backend as K
+
+    def build(api, expand):
+        return api.Sequential([
+            api.Input(shape=(12,)),
+            api.layers.Lambda(expand),
+            api.layers.LSTM(5, return_sequences=True),
+            api.layers.Reshape((-1, 10)),
+            api.layers.LSTM(3),
+            api.layers.Dense(1),
+            api.layers.Lambda(lambda x: x * 100.0),
+        ])
+
+    km = build(keras, lambda x: keras.ops.expand_dims(x, axis=-1))
+    lk = build(lstmkit, lambda x: K.expand_dims(x, axis=-1))
+    randomize(km, seed_all(21))
+    assert [tuple(layer.output_shape) for layer in lk.layers] == [
+        tuple(layer.output.shape) for layer in km.layers]
+    assert_same_predictions(km, lk, seed_all(22).normal(size=(4, 12)).astype("float32"),
+                            atol=1e-3)  # outputs scaled by 100
+
+
 def test_summary_total_params(capsys):
     lk = lstmkit.models.Sequential([lstmkit.layers.LSTM(10, input_shape=(5, 1)),
                                     lstmkit.layers.Dense(1)])

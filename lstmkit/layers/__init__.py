@@ -1,12 +1,21 @@
 """Layers: ``Input`` / ``InputLayer`` (a model's input shape), ``Dense``, ``Dropout``,
-``Activation``, ``RepeatVector``, ``Flatten``, ``Masking``, ``Embedding``, ``LSTM``,
-``GRU``, ``SimpleRNN``, ``Bidirectional``, ``TimeDistributed``, ``Conv1D``,
-``MaxPooling1D``, ``AveragePooling1D``, ``GlobalMaxPooling1D``,
+``Activation``, ``RepeatVector``, ``Flatten``, ``Reshape``, ``Lambda``, ``Masking``,
+``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN``, ``Bidirectional``, ``TimeDistributed``,
+``Conv1D``, ``MaxPooling1D``, ``AveragePooling1D``, ``GlobalMaxPooling1D``,
 ``GlobalAveragePooling1D``."""
 
 from lstmkit.layers.base import Layer
 from lstmkit.layers.convolutional import Conv1D
-from lstmkit.layers.core import Activation, Dense, Dropout, Flatten, Masking, RepeatVector
+from lstmkit.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    Flatten,
+    Lambda,
+    Masking,
+    RepeatVector,
+    Reshape,
+)
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.inputs import Input, InputLayer
 from lstmkit.layers.pooling import (
@@ -19,6 +28,6 @@ from lstmkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "Activation", "RepeatVector",
-           "Flatten", "Masking", "Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional",
-           "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
+           "Flatten", "Reshape", "Lambda", "Masking", "Embedding", "LSTM", "GRU", "SimpleRNN",
+           "Bidirectional", "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
            "GlobalMaxPooling1D", "GlobalAveragePooling1D"]

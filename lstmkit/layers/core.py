@@ -1,5 +1,5 @@
-"""Dense, Dropout, Activation, RepeatVector, Flatten and Masking layers (Keras 2 path
-``keras.layers.core``)."""
+"""Dense, Dropout, Activation, RepeatVector, Flatten, Reshape, Lambda and Masking layers
+(Keras 2 path ``keras.layers.core``)."""
 
 import math
 
@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from lstmkit import activations, initializers
-from lstmkit.layers.base import Layer, check_int, check_rate
+from lstmkit.layers.base import Layer, check_int, check_rate, check_shape
 
 
 def dropout_mask(key: jax.Array, rate: float, shape) -> jax.Array:
@@ -136,6 +136,102 @@ class Flatten(Layer):
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         return x.reshape(x.shape[0], -1), state
+
+
+class Reshape(Layer):
+    """(batch, ...) -> (batch, *target_shape); one entry of ``target_shape`` may be -1 (the
+    size that keeps the element count), e.g. ``Reshape((n_steps, n_features))``."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        target = (target_shape,) if isinstance(target_shape, int) else target_shape
+        if not isinstance(target, tuple | list) or not all(
+                isinstance(d, int) and not isinstance(d, bool) and (d >= 1 or d == -1)
+                for d in target) or list(target).count(-1) > 1:
+            raise ValueError(f"Reshape target_shape must be a tuple of positive sizes with at "
+                             f"most one -1, got {target_shape!r}.")
+        self.target_shape = tuple(target)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+    def check_input_shape(self, input_shape):
+        self.compute_output_shape(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        if None in input_shape[1:]:
+            if -1 in self.target_shape:
+                raise ValueError(f"Layer {self.name!r} (Reshape) needs every input dimension "
+                                 f"but the batch known to infer its -1, got input_shape="
+                                 f"{input_shape[1:]}.")
+            return (input_shape[0], *self.target_shape)
+        size, known = math.prod(input_shape[1:]), -math.prod(self.target_shape)
+        shape = [size // known if d == -1 else d for d in self.target_shape]
+        if math.prod(shape) != size:
+            raise ValueError(f"Layer {self.name!r} (Reshape) cannot reshape input_shape="
+                             f"{input_shape[1:]} ({size} values per sample) to "
+                             f"{self.target_shape}.")
+        return (input_shape[0], *shape)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return x.reshape(x.shape[0], *self.target_shape), state
+
+
+class Lambda(Layer):
+    """``function(x, **arguments)`` as a layer, as Keras's ``Lambda``: any array function
+    written with ``jax.numpy`` or ``lstmkit.backend`` (``Lambda(lambda x: x * 100.0)``,
+    ``Lambda(lambda x: K.expand_dims(x, axis=-1))``). It runs inside the compiled
+    programs, so it must be a pure function of its input.
+
+    The output shape comes from tracing the function on the input shape, or from
+    ``output_shape`` (the shape without the batch axis, or a function of the input shape).
+    A model that holds a Lambda cannot be saved whole (a file holds no code), as Keras
+    refuses to load one without ``safe_mode=False``: save its weights.
+    """
+
+    def __init__(self, function, output_shape=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda takes a function of an array, got "
+                            f"{type(function).__name__}: {function!r}.")
+        if output_shape is not None and not callable(output_shape):
+            output_shape = check_shape("Lambda output_shape", output_shape)
+        self.function, self.output_shape_given = function, output_shape
+        self.arguments = dict(arguments or {})
+
+    def get_config(self):
+        return {**super().get_config(), "function": self.function,
+                "output_shape": self.output_shape_given, "arguments": self.arguments}
+
+    def compute_output_shape(self, input_shape):
+        given = self.output_shape_given
+        if callable(given):
+            return tuple(given(tuple(input_shape)))
+        if given is not None:
+            return (input_shape[0], *given)
+        # Trace with two sizes for each unknown dimension: what changes with them is unknown.
+        shapes = [self._traced_shape([d or size for d in input_shape]) for size in (2, 3)]
+        if len(shapes[0]) != len(shapes[1]):
+            raise ValueError(f"Layer {self.name!r} (Lambda) returns arrays of different ranks "
+                             f"for different input sizes; give output_shape=.")
+        return tuple(a if a == b else None for a, b in zip(*shapes, strict=True))
+
+    def _traced_shape(self, shape) -> tuple:
+        try:
+            out = jax.eval_shape(lambda x: self.function(x, **self.arguments),
+                                 jax.ShapeDtypeStruct(tuple(shape), jnp.float32))
+        except Exception as err:  # the user's function: any error it raises is theirs
+            raise ValueError(
+                f"Layer {self.name!r} (Lambda): its function failed on inputs of shape "
+                f"{tuple(shape)}: {type(err).__name__}: {err}. Write it with jax.numpy or "
+                f"lstmkit.backend functions (TensorFlow's tf.* do not take JAX arrays).") from None
+        if not isinstance(out, jax.ShapeDtypeStruct):
+            raise ValueError(f"Layer {self.name!r} (Lambda): its function must return one "
+                             f"array, got {type(out).__name__}.")
+        return tuple(out.shape)
+
+    def apply(self, params, x, state=None, *, training=False, key=None):
+        return self.function(x, **self.arguments), state
 
 
 class Masking(Layer):
