@@ -92,9 +92,11 @@ class EarlyStopping:
         self.restore_best_weights = bool(restore_best_weights)
         self.start_from_epoch = _count("start_from_epoch", start_from_epoch)
 
-    def rule(self, names: list[str], validation: bool) -> early_stopping.Rule | None:
-        """The compiled rule for logs ``[loss, *metrics]`` named ``names``, or ``None``
-        (with Keras's warning) when the monitored quantity is not among them."""
+    def rule(self, names: list[str], validation: bool,
+             compiled=()) -> early_stopping.Rule | None:
+        """The compiled rule for logs ``[loss, *metrics]`` named ``names`` (the ``compiled``
+        metrics), or ``None`` (with Keras's warning) when the monitored quantity is not
+        among them."""
         name = self.monitor.removeprefix("val_")
         watched = self.monitor.startswith("val_")
         if name not in names or (watched and not validation):
@@ -105,7 +107,7 @@ class EarlyStopping:
             return None
         return early_stopping.Rule(
             validation=watched, column=names.index(name),
-            sign=_sign("EarlyStopping", self.monitor, self.mode),
+            sign=_sign("EarlyStopping", self.monitor, self.mode, compiled),
             min_delta=float(self.min_delta), patience=self.patience, baseline=self.baseline,
             start_from_epoch=self.start_from_epoch,
             restore_best_weights=self.restore_best_weights)
@@ -198,7 +200,7 @@ class ModelCheckpoint(Callback):
             warnings.warn(f"Can save best model only with {self.monitor!r} available; the logs "
                           f"have {sorted(logs)}. Skipping.", UserWarning, stacklevel=2)
             return None
-        sign = _sign("ModelCheckpoint", self.monitor, self.mode)
+        sign = _sign("ModelCheckpoint", self.monitor, self.mode, self.model.metrics)
         if not _improves(sign, current, self.best):
             self._say(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
                       f"{self.best:.5f}")
@@ -236,7 +238,8 @@ class ReduceLROnPlateau(Callback):
 
     def on_train_begin(self, logs=None):
         _numeric_rate_optimizer(self.model, "ReduceLROnPlateau")
-        _sign("ReduceLROnPlateau", self.monitor, self.mode)  # raises for an unknown direction
+        # raises for an unknown direction
+        _sign("ReduceLROnPlateau", self.monitor, self.mode, self.model.metrics)
         self.best, self.wait, self.cooldown_counter = None, 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
@@ -251,7 +254,7 @@ class ReduceLROnPlateau(Callback):
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0
-        sign = _sign("ReduceLROnPlateau", self.monitor, self.mode)
+        sign = _sign("ReduceLROnPlateau", self.monitor, self.mode, self.model.metrics)
         if _improves(sign, current, self.best, self.min_delta):
             self.best, self.wait = current, 0
         elif self.cooldown_counter == 0:
@@ -367,11 +370,12 @@ def _mode(who: str, mode) -> str:
     return mode
 
 
-def _sign(who: str, monitor: str, mode: str) -> float:
-    """1.0 when lower values of ``monitor`` are better, -1.0 when higher are."""
+def _sign(who: str, monitor: str, mode: str, compiled=()) -> float:
+    """1.0 when lower values of ``monitor`` are better, -1.0 when higher are (``compiled``:
+    the model's metrics, whose objects say it by their class)."""
     if mode != "auto":
         return 1.0 if mode == "min" else -1.0
-    rises = metrics.rises(monitor.removeprefix("val_"))
+    rises = metrics.rises(monitor.removeprefix("val_"), compiled)
     if rises is None:
         raise ValueError(f"{who} cannot tell whether {monitor!r} should go up or down; give "
                          f"mode='min' or mode='max'.")

@@ -134,10 +134,11 @@ class LossFunction:
         raise NotImplementedError
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        values = self.values(jnp.asarray(y_true, jnp.float32), jnp.asarray(y_pred, jnp.float32))
+        values = self.values(*same_rank(jnp.asarray(y_true, jnp.float32),
+                                        jnp.asarray(y_pred, jnp.float32)))
         if sample_weight is not None:
-            weights = jnp.asarray(sample_weight, jnp.float32)
-            values = values * weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
+            values, weights = same_rank(values, jnp.asarray(sample_weight, jnp.float32))
+            values = values * weights
         return jnp.mean(values)
 
     def get_config(self) -> dict:
@@ -242,6 +243,18 @@ class SparseCategoricalCrossentropy(_Crossentropy):
         return config
 
 
+def same_rank(a, b):
+    """``a`` and ``b`` brought to the same rank as Keras's loss and metric objects bring
+    ``y_true`` and ``y_pred`` (or values and weights) when one has an extra trailing axis
+    of size 1: a rank-1 partner gains that axis, any other loses it. Targets (N,) against
+    predictions (N, 1) must not broadcast to (N, N)."""
+    if a.ndim == b.ndim + 1 and a.shape[-1] == 1:
+        return (a, b[..., None]) if b.ndim == 1 else (a[..., 0], b)
+    if b.ndim == a.ndim + 1 and b.shape[-1] == 1:
+        return (a[..., None], b) if a.ndim == 1 else (a, b[..., 0])
+    return a, b
+
+
 CLASSES = {cls.__name__.lower(): cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, Huber, BinaryCrossentropy, CategoricalCrossentropy,
@@ -255,6 +268,14 @@ def _number(name: str, value, valid: Callable[[float], bool], expected: str) -> 
 
 
 # ----- by name or object ----------------------------------------------------------------
+def instance(identifier):
+    """A loss class given without parentheses (``loss=MeanSquaredError``, which Keras
+    takes) as an instance; anything else as it is."""
+    if isinstance(identifier, type) and issubclass(identifier, LossFunction):
+        return identifier()
+    return identifier
+
+
 def get(identifier: str | Loss | LossFunction) -> Loss:
     """The per-sample function of a loss name, a Keras loss object, or a callable
     ``(y_true, y_pred) -> values`` (passed through)."""
@@ -276,8 +297,16 @@ def to_config(identifier: str | Loss | LossFunction):
     """The loss as a saved config names it: a name, a Keras loss object's class and
     settings, or the callable when it is a custom one (which saving refuses)."""
     if isinstance(identifier, LossFunction):
-        return {"class_name": type(identifier).__name__, "config": identifier.get_config()}
+        return class_config(identifier, CLASSES)
     return config_name(identifier, LOSSES)
+
+
+def class_config(obj, classes: dict):
+    """``{"class_name", "config"}`` of one of lstmkit's loss or metric classes, or the object
+    itself (which saving refuses by name) when it is a subclass no file could rebuild."""
+    if classes.get(type(obj).__name__.lower()) is not type(obj):
+        return obj
+    return {"class_name": type(obj).__name__, "config": obj.get_config()}
 
 
 def from_config_entry(entry):

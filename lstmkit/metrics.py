@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import jax.numpy as jnp
-import numpy as np
 
 from lstmkit import losses
 from lstmkit.registry import config_name, from_config, lookup, name_of
@@ -61,6 +60,7 @@ class MeanMetric:
     (``update_state``, ``result``, ``reset_state``; calling one updates and returns it)."""
 
     default_name = ""
+    rises = False  # whether larger values are better (for callbacks' mode='auto')
 
     def __init__(self, name=None):
         if name is not None and not isinstance(name, str):
@@ -76,13 +76,14 @@ class MeanMetric:
         return mean
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        values = np.asarray(self.values(jnp.asarray(y_true, jnp.float32),
-                                        jnp.asarray(y_pred, jnp.float32)))
-        weights = np.ones_like(values) if sample_weight is None else np.asarray(sample_weight)
-        weights = np.broadcast_to(
-            weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim)), values.shape)
-        self._total += float(np.sum(values * weights))
-        self._count += float(np.sum(weights))
+        values = self.values(*losses.same_rank(jnp.asarray(y_true, jnp.float32),
+                                               jnp.asarray(y_pred, jnp.float32)))
+        weights = jnp.ones_like(values) if sample_weight is None else jnp.asarray(
+            sample_weight, jnp.float32)
+        values, weights = losses.same_rank(values, weights)
+        weights = jnp.broadcast_to(weights, jnp.broadcast_shapes(values.shape, weights.shape))
+        self._total += float(jnp.sum(values * weights))
+        self._count += float(jnp.sum(weights))
 
     def result(self) -> float:
         return float(self.finalize(self._total / self._count)) if self._count else 0.0
@@ -133,6 +134,7 @@ class MeanSquaredLogarithmicError(MeanMetric):
 
 class Accuracy(MeanMetric):
     default_name = "accuracy"
+    rises = True
 
     def values(self, y_true, y_pred):
         return accuracy(y_true, y_pred)
@@ -140,6 +142,7 @@ class Accuracy(MeanMetric):
 
 class BinaryAccuracy(MeanMetric):
     default_name = "binary_accuracy"
+    rises = True
 
     def __init__(self, name=None, threshold=0.5):
         if isinstance(threshold, bool) or not isinstance(threshold, int | float):
@@ -156,6 +159,7 @@ class BinaryAccuracy(MeanMetric):
 
 class CategoricalAccuracy(MeanMetric):
     default_name = "categorical_accuracy"
+    rises = True
 
     def values(self, y_true, y_pred):
         return categorical_accuracy(y_true, y_pred)
@@ -163,6 +167,7 @@ class CategoricalAccuracy(MeanMetric):
 
 class SparseCategoricalAccuracy(MeanMetric):
     default_name = "sparse_categorical_accuracy"
+    rises = True
 
     def values(self, y_true, y_pred):
         return sparse_categorical_accuracy(y_true, y_pred)
@@ -199,9 +204,13 @@ def get(identifier, *, loss_name: str, y_true_shape, output_shape) -> Metric:
     return Metric(name, fn)
 
 
-def rises(name: str) -> bool | None:
+def rises(name: str, compiled=()) -> bool | None:
     """Whether a metric named ``name`` improves upward (accuracies), downward (the loss and
-    every error metric), or ``None`` when the name does not say (a custom function)."""
+    every error metric), or ``None`` when the name does not say (a custom function). A
+    metric object among the ``compiled`` metrics says it by its class, whatever its name."""
+    for metric in compiled:
+        if isinstance(metric, MeanMetric) and metric.name == name:
+            return metric.rises
     name = name.lower()
     if name in ("acc", "accuracy") or name.endswith("_accuracy"):
         return True
@@ -215,6 +224,14 @@ def check(identifier) -> None:
     lookup("metric", identifier, _FUNCTIONS)
 
 
+def instance(identifier):
+    """A metric class given without parentheses (``RootMeanSquaredError``, which Keras
+    takes) as an instance; anything else as it is."""
+    if isinstance(identifier, type) and issubclass(identifier, MeanMetric):
+        return identifier()
+    return identifier
+
+
 def name(identifier) -> str:
     """The History key of a metric: the name written, or a metric object's ``name``."""
     return identifier.name if isinstance(identifier, MeanMetric) else name_of(identifier)
@@ -224,7 +241,7 @@ def to_config(identifier):
     """The metric as a saved config names it: a name, a Keras metric object's class and
     settings, or the callable when it is a custom one (which saving refuses)."""
     if isinstance(identifier, MeanMetric):
-        return {"class_name": type(identifier).__name__, "config": identifier.get_config()}
+        return losses.class_config(identifier, CLASSES)
     return config_name(identifier, _FUNCTIONS)
 
 

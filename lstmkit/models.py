@@ -119,9 +119,11 @@ class Sequential:
 
     @staticmethod
     def _declare_input(layer: Layer, batch_shape) -> None:
-        """Hand an Input's shape to the first layer, as its ``batch_input_shape``."""
+        """Hand an Input's shape to the first layer, as its ``batch_input_shape`` (the
+        Input's batch size wins over a layer's ``input_shape`` without one, as in Keras)."""
         own = layer.batch_input_shape
-        if own is not None and own != batch_shape:
+        if own is not None and (own[1:] != batch_shape[1:] or own[0] not in (None,
+                                                                             batch_shape[0])):
             raise ValueError(
                 f"The model's Input has the batch shape {batch_shape}, but its first layer "
                 f"{layer.name!r} declares batch_input_shape={own}. Declare the shape once: "
@@ -220,9 +222,10 @@ class Sequential:
                 "compile() needs a loss, for example loss='mse' for regression or "
                 "loss='categorical_crossentropy' for one-hot classes.")
         self.optimizer = optimizers.get(optimizer)
+        loss = losses.instance(loss)
         self._loss_fn = losses.get(loss)
         self.loss = loss
-        metric_list = [] if metrics is None else list(metrics)
+        metric_list = [] if metrics is None else [metrics_lib.instance(m) for m in metrics]
         for m in metric_list:
             metrics_lib.check(m)
         self.metrics = metric_list
@@ -345,7 +348,8 @@ class Sequential:
             x, y, batch_size, sample_weight, class_weight, validation_split, validation_data)
         self._warn_if_shuffling(shuffle)
         stopper = plan.early_stopping
-        stop = None if stopper is None else stopper.rule(self.metrics_names, x_val is not None)
+        stop = None if stopper is None else stopper.rule(self.metrics_names, x_val is not None,
+                                                         self.metrics)
         objective = self._objective(y)
         n, shuffle = x.shape[0], bool(shuffle)
         capacity = epoch_draws.capacity(n, shuffle, MAX_CHUNK)

@@ -153,6 +153,34 @@ def test_auto_mode_needs_a_known_direction():
     assert len(history.epoch) == 2
 
 
+def test_auto_mode_reads_the_direction_of_a_named_metric_object():
+    """BinaryAccuracy(name='bin_acc') rises, MeanAbsoluteError(name='abs_err') falls,
+    whatever their names say; auto mode trains as the explicit mode does."""
+    labels = (Y > 0).astype("float32")
+
+    def run(mode, monitor, metric, make_callback):
+        lstmkit.utils.set_random_seed(3)
+        model = Sequential([LSTM(2, input_shape=(7, 3)), Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[metric])
+        history = model.fit(X, labels, epochs=12, verbose=0, validation_split=0.25,
+                            callbacks=[make_callback(monitor, mode)])
+        return history.epoch, model.get_weights()
+
+    stop = lambda monitor, mode: EarlyStopping(monitor=monitor, mode=mode,  # noqa: E731
+                                               patience=1, restore_best_weights=True)
+    plateau = lambda monitor, mode: ReduceLROnPlateau(  # noqa: E731
+        monitor=monitor, mode=mode, patience=1, factor=0.5)
+    for metric, monitor, mode in (
+            (lstmkit.metrics.BinaryAccuracy(name="bin_acc"), "val_bin_acc", "max"),
+            (lstmkit.metrics.MeanAbsoluteError(name="abs_err"), "val_abs_err", "min")):
+        for make in (stop, plateau):
+            auto_epochs, auto_weights = run("auto", monitor, metric, make)
+            epochs, weights = run(mode, monitor, metric, make)
+            assert auto_epochs == epochs
+            for a, b in zip(auto_weights, weights, strict=True):
+                np.testing.assert_array_equal(a, b)
+
+
 def test_what_cannot_run_is_a_clear_error():
     model = Sequential([LSTM(2, input_shape=(7, 3)), Dense(1)])
     model.compile(optimizer="adam", loss="mse")

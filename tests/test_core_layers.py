@@ -14,6 +14,8 @@ from lstmkit.models import Sequential
     ((-1, 2), (None, 3, 4), (None, 6, 2)),
     (6, (None, 2, 3), (None, 6)),
     ((2, 3), (None, None), (None, 2, 3)),  # unknown sizes reshape at run time
+    ((-1, 2), (None, None, 4), (None, None, 2)),  # and so does an unknown -1
+    ((np.int64(4), np.int64(5)), (None, 20), (None, 4, 5)),  # Keras takes NumPy integers
 ])
 def test_reshape_output_shapes(target, input_shape, expected):
     assert Reshape(target).compute_output_shape(input_shape) == expected
@@ -26,12 +28,16 @@ def test_reshape_output_shapes(target, input_shape, expected):
     (lambda: Reshape("4,5"), "target_shape must be a tuple"),
     (lambda: Sequential([Reshape((7,), input_shape=(20,))]),
      r"cannot reshape input_shape=\(20,\) \(20 values per sample\) to \(7,\)"),
-    (lambda: Sequential([Reshape((-1, 2), input_shape=(None, 4))]),
-     "needs every input dimension but the batch known to infer its -1"),
 ])
 def test_reshape_errors(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_reshape_with_an_unknown_count_reshapes_at_run_time():
+    model = Sequential([LSTM(4, return_sequences=True, input_shape=(None, 2)), Reshape((-1, 2))])
+    assert model.output_shape == (None, None, 2)
+    assert model.predict(np.zeros((3, 8, 2), "float32")).shape == (3, 16, 2)
 
 
 def test_reshape_round_trips_through_a_file(tmp_path):
@@ -68,7 +74,8 @@ def test_a_lambda_model_trains_and_scales_its_output():
 @pytest.mark.parametrize("make, error, match", [
     (lambda: Lambda("double"), TypeError, "Lambda takes a function of an array, got str"),
     (lambda: Sequential([Lambda(lambda x: x.nope(), input_shape=(3,))]), ValueError,
-     r"its function failed on inputs of shape \(2, 3\): AttributeError: .* Write it with "
+     r"its function failed on inputs of shape \(2, 3\) \(sizes 2 and 3 stand in for the "
+     r"unknown ones .* output_shape= skips that\): AttributeError: .* Write it with "
      r"jax.numpy or lstmkit.backend"),
     (lambda: Sequential([Lambda(lambda x: (x, x), input_shape=(3,))]), ValueError,
      "must return one array, got tuple"),

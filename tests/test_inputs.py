@@ -81,6 +81,12 @@ def test_input_goes_first_and_once():
         Sequential([Input(shape=(3, 1)), Input(shape=(3, 1))])
 
 
+def test_the_input_batch_size_wins_over_a_first_layer_input_shape():
+    model = Sequential([Input(shape=(5, 1), batch_size=4),
+                        LSTM(3, input_shape=(5, 1), stateful=True)])
+    assert model.layers[0].batch_input_shape == (4, 5, 1)
+
+
 def test_a_second_different_shape_on_the_first_layer_is_refused():
     with pytest.raises(ValueError, match=r"Input has the batch shape \(None, 3, 1\), but its "
                                          r"first layer 'lstm\w*' declares "

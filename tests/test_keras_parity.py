@@ -551,6 +551,24 @@ def test_metric_objects_match_keras(class_name, kwargs, kind):
     assert ours.result() == 0.0
 
 
+def test_loss_and_metric_objects_align_ranks_as_keras_does():
+    """y_test (N,) against model.predict(x_test) (N, 1), weights (N, 1): no (N, N)."""
+    rng = np.random.default_rng(8)
+    y, p = rng.random(6).astype("float32"), rng.random((6, 1)).astype("float32")
+    w = rng.random((6, 1)).astype("float32")
+    for name in ("MeanSquaredError", "MeanAbsoluteError", "BinaryCrossentropy"):
+        ours, theirs = getattr(lstmkit.losses, name)(), getattr(keras.losses, name)()
+        np.testing.assert_allclose(float(ours(y, p)), float(theirs(y, p)), rtol=1e-5)
+        np.testing.assert_allclose(float(ours(p, y, sample_weight=w)),
+                                   float(theirs(p, y, sample_weight=w)), rtol=1e-5)
+    for name in ("RootMeanSquaredError", "MeanAbsoluteError", "BinaryAccuracy"):
+        ours, theirs = getattr(lstmkit.metrics, name)(), getattr(keras.metrics, name)()
+        target = (y > 0.5).astype("float32") if name == "BinaryAccuracy" else y
+        ours.update_state(target, p, sample_weight=w)
+        theirs.update_state(target, p, sample_weight=w)
+        np.testing.assert_allclose(ours.result(), float(theirs.result()), rtol=1e-5)
+
+
 def test_training_with_loss_and_metric_objects_matches_keras():
     """A tf.keras tutorial's classifier: logits out, SparseCategoricalCrossentropy(
     from_logits=True), a named SparseCategoricalAccuracy."""

@@ -106,6 +106,19 @@ def test_bad_loss_and_metric_settings(make, error, match):
         make()
 
 
+def test_classes_without_parentheses_are_instances_as_in_keras():
+    from lstmkit.layers import Dense
+    from lstmkit.models import Sequential
+
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile("sgd", losses.MeanSquaredError, metrics=[metrics.RootMeanSquaredError])
+    assert isinstance(model.loss, losses.MeanSquaredError)
+    assert model.metrics_names == ["loss", "root_mean_squared_error"]
+    x = np.ones((4, 2), "float32")
+    loss, rmse = model.evaluate(x, x[:, :1], verbose=0)
+    np.testing.assert_allclose(rmse, np.sqrt(loss), rtol=1e-5)
+
+
 def test_metric_object_names_the_history_key():
     rmse = metrics.RootMeanSquaredError(name="rmse")
     resolved = metrics.get(rmse, loss_name="mse", y_true_shape=(6, 3), output_shape=(None, 3))

@@ -363,6 +363,18 @@ def test_loss_and_metric_objects_are_saved_as_their_settings(tmp_path):
                                   model.evaluate(x, y, verbose=0))
 
 
+def test_a_subclass_of_a_loss_class_is_refused_as_code(tmp_path):
+    class DoubledMSE(losses.MeanSquaredError):
+        def values(self, y_true, y_pred):
+            return 2 * super().values(y_true, y_pred)
+
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss=DoubledMSE())
+    with pytest.raises(ValueError, match=r"Cannot save compile\(loss=...\)"):
+        model.save(tmp_path / "m.lstmkit")
+    assert not (tmp_path / "m.lstmkit").exists()
+
+
 # ----- atomic writes ------------------------------------------------------------------
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "model.lstmkit"

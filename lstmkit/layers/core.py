@@ -5,6 +5,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lstmkit import activations, initializers
 from lstmkit.layers.base import Layer, check_int, check_rate, check_shape
@@ -144,13 +145,15 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        target = (target_shape,) if isinstance(target_shape, int) else target_shape
+        target = target_shape
+        if isinstance(target, int | np.integer) and not isinstance(target, bool):
+            target = (target,)
         if not isinstance(target, tuple | list) or not all(
-                isinstance(d, int) and not isinstance(d, bool) and (d >= 1 or d == -1)
-                for d in target) or list(target).count(-1) > 1:
+                isinstance(d, int | np.integer) and not isinstance(d, bool)
+                and (d >= 1 or d == -1) for d in target) or list(target).count(-1) > 1:
             raise ValueError(f"Reshape target_shape must be a tuple of positive sizes with at "
                              f"most one -1, got {target_shape!r}.")
-        self.target_shape = tuple(target)
+        self.target_shape = tuple(int(d) for d in target)
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
@@ -159,12 +162,8 @@ class Reshape(Layer):
         self.compute_output_shape(input_shape)
 
     def compute_output_shape(self, input_shape):
-        if None in input_shape[1:]:
-            if -1 in self.target_shape:
-                raise ValueError(f"Layer {self.name!r} (Reshape) needs every input dimension "
-                                 f"but the batch known to infer its -1, got input_shape="
-                                 f"{input_shape[1:]}.")
-            return (input_shape[0], *self.target_shape)
+        if None in input_shape[1:]:  # the -1 stays unknown until the data comes
+            return (input_shape[0], *(None if d == -1 else d for d in self.target_shape))
         size, known = math.prod(input_shape[1:]), -math.prod(self.target_shape)
         shape = [size // known if d == -1 else d for d in self.target_shape]
         if math.prod(shape) != size:
@@ -223,8 +222,10 @@ class Lambda(Layer):
         except Exception as err:  # the user's function: any error it raises is theirs
             raise ValueError(
                 f"Layer {self.name!r} (Lambda): its function failed on inputs of shape "
-                f"{tuple(shape)}: {type(err).__name__}: {err}. Write it with jax.numpy or "
-                f"lstmkit.backend functions (TensorFlow's tf.* do not take JAX arrays).") from None
+                f"{tuple(shape)} (sizes 2 and 3 stand in for the unknown ones while lstmkit "
+                f"works out the output shape; output_shape= skips that): "
+                f"{type(err).__name__}: {err}. Write it with jax.numpy or lstmkit.backend "
+                f"functions (TensorFlow's tf.* do not take JAX arrays).") from None
         if not isinstance(out, jax.ShapeDtypeStruct):
             raise ValueError(f"Layer {self.name!r} (Lambda): its function must return one "
                              f"array, got {type(out).__name__}.")
