@@ -247,6 +247,22 @@ def tagger(L, classes=3):
             L.TimeDistributed(L.Dense(classes, activation="softmax"))]
 
 
+@pytest.mark.parametrize("layer", ["LSTM", "GRU"])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_zero_output_for_mask_on_the_last_output_matches_keras(layer, go_backwards):
+    """return_sequences=False with zero_output_for_mask: zeros where the last step read is
+    padding, as Keras gives."""
+    x = seed_all(31).normal(size=(3, 5, 2)).astype("float32")
+    x[0, 3:], x[1, :2] = 0.0, 0.0  # padding after, padding before
+    settings = {"zero_output_for_mask": True, "go_backwards": go_backwards}
+    km = keras_model([keras.layers.Masking(0.0), getattr(keras.layers, layer)(3, **settings)],
+                     5, 2)
+    lk = lstmkit_model(lstmkit.layers.Masking(0.0, input_shape=(5, 2)),
+                       getattr(lstmkit.layers, layer)(3, **settings))
+    randomize(km, seed_all(32))
+    assert_same_predictions(km, lk, x)
+
+
 def test_masked_sequence_outputs_train_as_keras_does():
     rng = seed_all(12)
     x = padded_tokens(rng, "post", n=14)

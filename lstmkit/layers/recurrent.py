@@ -208,9 +208,11 @@ class Recurrent(Layer):
             if self.recurrent_dropout:
                 recurrent_mask = dropout_mask(k_rec, self.recurrent_dropout, carry.h.shape)
         carry, hs = self.sequence(params, x, carry, recurrent_mask, mask)
-        if not self.return_sequences:
-            return carry.h, carry
-        return masked_outputs(hs, mask, self.zero_output_for_mask), carry
+        if self.return_sequences:
+            return masked_outputs(hs, mask, self.zero_output_for_mask), carry
+        # Keras's last output: zeros after a masked last step with zero_output_for_mask
+        return masked_outputs(carry.h[:, None], None if mask is None else mask[:, -1:],
+                              self.zero_output_for_mask)[:, 0], carry
 
     def cell(self, recurrent_mask):
         """The step function ``(params, carry, x_t) -> (carry, h_t)``."""
