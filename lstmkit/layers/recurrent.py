@@ -99,7 +99,8 @@ class Recurrent(Layer):
             raise ValueError(
                 f"Layer {self.name!r} is stateful, so it needs a fixed batch size: give the "
                 f"first layer batch_input_shape=(batch, timesteps, features), or "
-                f"input_shape=(timesteps, features) with batch_size=batch.")
+                f"input_shape=(timesteps, features) with batch_size=batch (or start the "
+                f"model with Input(shape=(timesteps, features), batch_size=batch)).")
         if input_shape[-1] is None:
             raise ValueError(
                 f"Layer {self.name!r} ({type(self).__name__}) needs a known feature count, "
