@@ -507,9 +507,11 @@ class Sequential:
                         for name, v in zip(self.metrics_names, val_logs, strict=True)})
         return out
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None):
-        """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled; with
-        ``sample_weight`` the loss is weighted, as in Keras."""
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 return_dict=False):
+        """The loss (a float), or ``[loss, *metrics]`` when metrics were compiled (a dict
+        by name with ``return_dict``); with ``sample_weight`` the loss is weighted, as in
+        Keras."""
         self._require_compiled("evaluate")
         x, y, batch_size, sample_weight = _with_batch_weights(
             *sequences.as_arrays(x, y, batch_size), sample_weight, "evaluate")
@@ -524,8 +526,7 @@ class Sequential:
         result = self._logs_dict(jax.device_get(logs))
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start,
                         result)
-        values = list(result.values())
-        return values[0] if len(values) == 1 else values
+        return _results(result, return_dict)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Model outputs for x, as a NumPy array."""
@@ -539,6 +540,25 @@ class Sequential:
         outputs = np.asarray(outputs)
         progress.report(verbose, -(-x.shape[0] // batch_size), time.perf_counter() - start, {})
         return outputs
+
+    # ----- one batch at a time (Keras's *_on_batch) ---------------------------------------
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
+        """One optimizer step on all of x as a single batch; returns that batch's loss (and
+        metrics), computed before the step, as Keras does. A stateful layer carries its
+        state to the next call."""
+        history = self.fit(x, y, batch_size=len(x), epochs=1, verbose=0, shuffle=False,
+                           sample_weight=sample_weight, class_weight=class_weight)
+        return _results({name: values[-1] for name, values in history.history.items()},
+                        return_dict)
+
+    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
+        """The loss (and metrics) of x as a single batch."""
+        return self.evaluate(x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight,
+                             return_dict=return_dict)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        """Model outputs for x as a single batch."""
+        return self.predict(x, batch_size=len(x))
 
     # ----- Keras 2's generator methods ----------------------------------------------------
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
@@ -645,6 +665,15 @@ def load_model(filepath) -> Sequential:
 def model_from_json(json_string) -> Sequential:
     """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights."""
     return serialization.model_from_json(json_string)
+
+
+def _results(logs: dict, return_dict: bool):
+    """What evaluate and the *_on_batch methods return: the dict, the loss alone (no
+    metrics), or ``[loss, *metrics]``."""
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
 
 
 def _with_batch_weights(x, y, batch_size, batch_weights, sample_weight, method: str):

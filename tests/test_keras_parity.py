@@ -775,6 +775,30 @@ def test_evaluate_with_partial_batch_matches_keras(case):
 
 
 # ----- 5. a partial last batch while training ------------------------------------------
+def test_on_batch_methods_match_keras():
+    """A loop of train_on_batch, then test_on_batch and predict_on_batch."""
+    x, y = one_hot_data(40)
+    km = keras_model([keras.layers.LSTM(4), keras.layers.Dense(3, activation="softmax")])
+    lk = lstmkit_model(lstmkit.layers.LSTM(4, input_shape=(T, F)),
+                       lstmkit.layers.Dense(3, activation="softmax"))
+    randomize(km, seed_all(41))
+    lk.set_weights(km.get_weights())
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.Adam(0.01), "categorical_crossentropy",
+                      metrics=["accuracy"])
+    for _ in range(3):
+        np.testing.assert_allclose(lk.train_on_batch(x, y), km.train_on_batch(x, y),
+                                   rtol=1e-5)
+    assert_same_weights(lk, km, ATOL)
+    got, want = lk.test_on_batch(x, y, return_dict=True), km.test_on_batch(
+        x, y, return_dict=True)
+    assert got.keys() == want.keys()
+    np.testing.assert_allclose([got[k] for k in want], list(want.values()), rtol=1e-5)
+    np.testing.assert_allclose(lk.predict_on_batch(x), km.predict_on_batch(x), atol=ATOL)
+    np.testing.assert_allclose(lk.evaluate(x, y, verbose=0, return_dict=True)["loss"],
+                               want["loss"], rtol=1e-5)
+
+
 def test_fit_with_partial_last_batch_matches_keras():
     x, y = regression_data(31, n=10, outputs=1)
     km, lk, km_hist, lk_hist = train_both(

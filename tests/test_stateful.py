@@ -267,3 +267,26 @@ def test_reset_states_errors():
     gru = Sequential([GRU(2, stateful=True, batch_input_shape=(3, 5, 1))]).layers[0]
     with pytest.raises(ValueError, match=r"states must be a list \[h\], got a list of 2"):
         gru.reset_states(states=[np.zeros((3, 2)), np.zeros((3, 2))])
+
+
+def test_train_on_batch_carries_the_state_as_fit_does():
+    """Two train_on_batch calls on consecutive batches train as one fit over both
+    (shuffle=False): the state passes from the first batch to the second."""
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(8, 5, 1)).astype("float32")
+    y = rng.normal(size=(8, 1)).astype("float32")
+
+    def model():
+        set_random_seed(2)
+        m = Sequential([LSTM(3, stateful=True, batch_input_shape=(4, 5, 1)), Dense(1)])
+        m.compile("adam", "mse")
+        return m
+
+    by_batch, by_fit = model(), model()
+    losses = [by_batch.train_on_batch(x[:4], y[:4]), by_batch.train_on_batch(x[4:], y[4:])]
+    by_fit.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(by_batch.get_weights(), by_fit.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    for a, b in zip(by_batch.layers[0].states, by_fit.layers[0].states, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert all(isinstance(v, float) for v in losses)
