@@ -118,6 +118,16 @@ def test_recurrent_forward_matches_keras(layer, kwargs):
     assert_same_predictions(km, lk, x)
 
 
+def test_keras2_cudnn_layers_are_keras_lstm_and_gru():
+    """Keras 2's CuDNNLSTM / CuDNNGRU compute what Keras 3's LSTM / GRU do by default."""
+    km = keras_model([keras.layers.LSTM(5, return_sequences=True), keras.layers.GRU(3)])
+    lk = lstmkit_model(lstmkit.layers.CuDNNLSTM(5, return_sequences=True, input_shape=(T, F)),
+                       lstmkit.layers.CuDNNGRU(3))
+    randomize(km, seed_all(51))
+    assert [layer.name for layer in lk.layers][0].startswith("cu_dnnlstm")
+    assert_same_predictions(km, lk, seed_all(52).normal(size=(4, T, F)).astype("float32"))
+
+
 def test_stacked_lstm_dense_matches_keras():
     rng = seed_all(2)
     x = rng.normal(size=(5, T, F)).astype("float32")

@@ -135,6 +135,16 @@ def test_wrapped_layers_round_trip(tmp_path):
     assert_same_weights(loaded, model)
 
 
+def test_keras2_cudnn_layers_round_trip(tmp_path):
+    from lstmkit.layers import CuDNNGRU, CuDNNLSTM
+
+    model = Sequential([CuDNNLSTM(3, input_shape=(4, 2), return_sequences=True), CuDNNGRU(2)])
+    loaded = reloaded(model, tmp_path)
+    assert [type(layer) for layer in loaded.layers] == [CuDNNLSTM, CuDNNGRU]
+    x = np.ones((2, 4, 2), "float32")
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
 def test_embedding_model_round_trip(tmp_path):
     set_random_seed(0)
     model = Sequential([Embedding(12, 3, input_length=5, mask_zero=True), GRU(2), Dense(1)])

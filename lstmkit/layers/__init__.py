@@ -1,8 +1,8 @@
 """Layers: ``Input`` / ``InputLayer`` (a model's input shape), ``Dense``, ``Dropout``,
 ``Activation``, ``RepeatVector``, ``Flatten``, ``Reshape``, ``Lambda``, ``Masking``,
-``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN``, ``Bidirectional``, ``TimeDistributed``,
-``Conv1D``, ``MaxPooling1D``, ``AveragePooling1D``, ``GlobalMaxPooling1D``,
-``GlobalAveragePooling1D``."""
+``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN`` (and Keras 2's ``CuDNNLSTM``,
+``CuDNNGRU``), ``Bidirectional``, ``TimeDistributed``, ``Conv1D``, ``MaxPooling1D``,
+``AveragePooling1D``, ``GlobalMaxPooling1D``, ``GlobalAveragePooling1D``."""
 
 from lstmkit.layers.base import Layer
 from lstmkit.layers.convolutional import Conv1D
@@ -24,10 +24,10 @@ from lstmkit.layers.pooling import (
     GlobalMaxPooling1D,
     MaxPooling1D,
 )
-from lstmkit.layers.recurrent import GRU, LSTM, SimpleRNN
+from lstmkit.layers.recurrent import GRU, LSTM, CuDNNGRU, CuDNNLSTM, SimpleRNN
 from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "Activation", "RepeatVector",
            "Flatten", "Reshape", "Lambda", "Masking", "Embedding", "LSTM", "GRU", "SimpleRNN",
-           "Bidirectional", "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
-           "GlobalMaxPooling1D", "GlobalAveragePooling1D"]
+           "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed", "Conv1D",
+           "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D"]

@@ -304,6 +304,17 @@ class GRU(Recurrent):
                                  reset_after=self.reset_after, recurrent_mask=recurrent_mask)
 
 
+class CuDNNLSTM(LSTM):
+    """Keras 2's GPU-only ``keras.layers.CuDNNLSTM``: the same function as ``LSTM`` with
+    its defaults (tanh, sigmoid), which lstmkit runs on any device. (Keras 2's own
+    CuDNNLSTM weights hold two bias vectors; this layer's are an LSTM's.)"""
+
+
+class CuDNNGRU(GRU):
+    """Keras 2's GPU-only ``keras.layers.CuDNNGRU``: ``GRU`` with ``reset_after=True`` and
+    sigmoid gates, its defaults, on any device."""
+
+
 class SimpleRNN(Recurrent):
     """Fully connected recurrent layer: ``h_t = activation(x_t W + h_{t-1} U + b)``, with
     ``kernel`` (features, units), ``recurrent_kernel`` (units, units), ``bias`` (units,);
