@@ -47,15 +47,16 @@ from lstmkit.layers import (
     RepeatVector,
     Reshape,
     SimpleRNN,
+    SpatialDropout1D,
     TimeDistributed,
 )
 from lstmkit.registry import name_of
 
 FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (
-    LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU, Dense, Dropout, Activation, Embedding,
-    RepeatVector, Flatten, Reshape, Masking, Bidirectional, TimeDistributed, Conv1D,
-    MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D)}
+    LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU, Dense, Dropout, SpatialDropout1D, Activation,
+    Embedding, RepeatVector, Flatten, Reshape, Masking, Bidirectional, TimeDistributed,
+    Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D)}
 INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

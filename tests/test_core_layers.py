@@ -1,11 +1,13 @@
-"""Reshape and Lambda (their outputs against Keras: test_keras_parity)."""
+"""Reshape, Lambda and the dropouts' noise shapes (outputs against Keras:
+test_keras_parity and test_keras_import)."""
 
+import jax
 import numpy as np
 import pytest
 
 import lstmkit
 from lstmkit import backend as K
-from lstmkit.layers import LSTM, Dense, Lambda, Reshape
+from lstmkit.layers import LSTM, Dense, Dropout, Embedding, Lambda, Reshape, SpatialDropout1D
 from lstmkit.models import Sequential
 
 
@@ -93,3 +95,31 @@ def test_a_lambda_model_cannot_be_saved_whole_but_its_weights_can(tmp_path):
         model.save(tmp_path / "m.lstmkit")
     assert not (tmp_path / "m.lstmkit").exists()
     model.save_weights(tmp_path / "w.safetensors")
+
+
+@pytest.mark.parametrize("layer", [SpatialDropout1D(0.4),
+                                   Dropout(0.4, noise_shape=(None, 1, None))])
+def test_feature_dropout_drops_a_feature_at_every_timestep(layer):
+    x = np.ones((8, 6, 5), "float32")
+    y = np.asarray(layer.apply({}, x, training=True, key=jax.random.key(0))[0])
+    assert (y == y[:, :1, :]).all()  # the same for every timestep
+    np.testing.assert_allclose(np.unique(y), [0.0, 1 / 0.6], rtol=1e-6)
+    assert 0.2 < (y[:, 0, :] == 0).mean() < 0.6
+    np.testing.assert_array_equal(layer.apply({}, x, training=False)[0], x)
+
+
+def test_spatial_dropout_keeps_the_mask_and_trains():
+    lstmkit.utils.set_random_seed(0)
+    model = Sequential([Embedding(10, 4, mask_zero=True, input_length=5), SpatialDropout1D(0.3),
+                        LSTM(2), Dense(1, activation="sigmoid")])
+    assert model.layers[1].compute_mask(None, np.ones((1, 5), bool)) is not None
+    model.compile("adam", "binary_crossentropy")
+    tokens = np.array([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]] * 4)
+    history = model.fit(tokens, np.array([0, 1] * 4, "float32"), epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+def test_dropout_noise_shape_must_match_the_input_rank():
+    with pytest.raises(ValueError, match=r"has noise_shape=\(None, 1, None\), which needs "
+                                         r"inputs of 3 dimensions"):
+        Sequential([Dropout(0.5, noise_shape=(None, 1, None), input_shape=(4,))])

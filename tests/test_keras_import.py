@@ -46,7 +46,8 @@ MODELS = {
         kl.GRU(4, reset_after=False, return_sequences=True),
         kl.SimpleRNN(3, activation="relu"), kl.Dense(1)]),
     "embedding": lambda: keras.Sequential([
-        keras.Input((T,)), kl.Embedding(20, 4, mask_zero=True), kl.LSTM(3),
+        keras.Input((T,)), kl.Embedding(20, 4, mask_zero=True), kl.SpatialDropout1D(0.2),
+        kl.LSTM(3),
         kl.Dense(1, activation="sigmoid")]),
     "masking": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Masking(0.5),

@@ -1,8 +1,9 @@
 """Layers: ``Input`` / ``InputLayer`` (a model's input shape), ``Dense``, ``Dropout``,
-``Activation``, ``RepeatVector``, ``Flatten``, ``Reshape``, ``Lambda``, ``Masking``,
-``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN`` (and Keras 2's ``CuDNNLSTM``,
-``CuDNNGRU``), ``Bidirectional``, ``TimeDistributed``, ``Conv1D``, ``MaxPooling1D``,
-``AveragePooling1D``, ``GlobalMaxPooling1D``, ``GlobalAveragePooling1D``."""
+``SpatialDropout1D``, ``Activation``, ``RepeatVector``, ``Flatten``, ``Reshape``,
+``Lambda``, ``Masking``, ``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN`` (and Keras 2's
+``CuDNNLSTM``, ``CuDNNGRU``), ``Bidirectional``, ``TimeDistributed``, ``Conv1D``,
+``MaxPooling1D``, ``AveragePooling1D``, ``GlobalMaxPooling1D``,
+``GlobalAveragePooling1D``."""
 
 from lstmkit.layers.base import Layer
 from lstmkit.layers.convolutional import Conv1D
@@ -15,6 +16,7 @@ from lstmkit.layers.core import (
     Masking,
     RepeatVector,
     Reshape,
+    SpatialDropout1D,
 )
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.inputs import Input, InputLayer
@@ -27,7 +29,8 @@ from lstmkit.layers.pooling import (
 from lstmkit.layers.recurrent import GRU, LSTM, CuDNNGRU, CuDNNLSTM, SimpleRNN
 from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
-__all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "Activation", "RepeatVector",
-           "Flatten", "Reshape", "Lambda", "Masking", "Embedding", "LSTM", "GRU", "SimpleRNN",
-           "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed", "Conv1D",
-           "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D"]
+__all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "SpatialDropout1D", "Activation",
+           "RepeatVector", "Flatten", "Reshape", "Lambda", "Masking", "Embedding", "LSTM",
+           "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed",
+           "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D",
+           "GlobalAveragePooling1D"]

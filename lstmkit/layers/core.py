@@ -66,25 +66,61 @@ class Dense(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout of ``rate`` while training; the identity otherwise."""
+    """Inverted dropout of ``rate`` while training; the identity otherwise.
+
+    ``noise_shape`` (Keras's) shapes the mask, broadcast over the input: ``(None, 1,
+    None)`` drops each feature for every timestep of a sample at once; ``None`` entries
+    take the input's size.
+    """
 
     supports_masking = True
 
-    def __init__(self, rate, **kwargs):
+    def __init__(self, rate, noise_shape=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = check_rate("rate", rate)
+        if noise_shape is not None:
+            noise_shape = tuple(None if d is None else check_int("noise_shape entries", d,
+                                                                  minimum=1)
+                                for d in noise_shape)
+        self.noise_shape = noise_shape
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+        config = {**super().get_config(), "rate": self.rate}
+        if self.noise_shape is not None:
+            config["noise_shape"] = list(self.noise_shape)
+        return config
 
     @property
     def uses_dropout(self) -> bool:
         return self.rate > 0
 
+    def check_input_shape(self, input_shape):
+        if self.noise_shape is not None and len(self.noise_shape) != len(input_shape):
+            raise ValueError(f"Layer {self.name!r} ({type(self).__name__}) has noise_shape="
+                             f"{self.noise_shape}, which needs inputs of {len(self.noise_shape)}"
+                             f" dimensions (batch included), got input_shape={input_shape}.")
+
     def apply(self, params, x, state=None, *, training=False, key=None):
         if not training or self.rate == 0.0:
             return x, state
-        return x * dropout_mask(key, self.rate, x.shape), state
+        shape = x.shape if self.noise_shape is None else tuple(
+            n if d is None else d for d, n in zip(self.noise_shape, x.shape, strict=True))
+        return x * dropout_mask(key, self.rate, shape), state
+
+
+class SpatialDropout1D(Dropout):
+    """Dropout of whole features of a sequence (B, T, F): each of a sample's features is
+    dropped at every timestep together (Keras's, for the output of an Embedding)."""
+
+    input_ndim = 3
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(rate, noise_shape=(None, 1, None), **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["noise_shape"]
+        return config
 
 
 class Activation(Layer):
