@@ -44,6 +44,7 @@ _SETTINGS = {
     "Flatten": (),
     "Reshape": ("target_shape",),
     "Masking": ("mask_value",),
+    "LayerNormalization": ("axis", "epsilon", "center", "scale"),
     "Conv1D": ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation",
                "use_bias"),
     "MaxPooling1D": ("pool_size", "strides", "padding"),

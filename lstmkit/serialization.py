@@ -42,6 +42,7 @@ from lstmkit.layers import (
     GlobalAveragePooling1D,
     GlobalMaxPooling1D,
     Layer,
+    LayerNormalization,
     Masking,
     MaxPooling1D,
     RepeatVector,
@@ -56,7 +57,8 @@ FORMAT_VERSION = 1
 LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU, Dense, Dropout, SpatialDropout1D, Activation,
     Embedding, RepeatVector, Flatten, Reshape, Masking, Bidirectional, TimeDistributed,
-    Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D)}
+    Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D,
+    LayerNormalization)}
 INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

@@ -60,6 +60,7 @@ MODELS = {
         kl.Flatten(), kl.Dense(1)]),
     "convolutional": lambda: keras.Sequential([
         keras.Input((T, F)), kl.Conv1D(4, 2, padding="causal", activation="relu"),
+        kl.LayerNormalization(epsilon=1e-5),
         kl.MaxPooling1D(2), kl.LSTM(3, return_sequences=True), kl.GlobalAveragePooling1D(),
         kl.Dense(1)]),
     "stateful_gru": lambda: keras.Sequential([

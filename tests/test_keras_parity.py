@@ -128,6 +128,26 @@ def test_keras2_cudnn_layers_are_keras_lstm_and_gru():
     assert_same_predictions(km, lk, seed_all(52).normal(size=(4, T, F)).astype("float32"))
 
 
+@pytest.mark.parametrize("settings", [{}, {"epsilon": 1e-6, "center": False},
+                                      {"scale": False}], ids=["default", "no_center",
+                                                              "no_scale"])
+def test_layer_normalization_matches_keras_and_trains_alike(settings):
+    km = keras_model([keras.layers.LSTM(6, return_sequences=True),
+                      keras.layers.LayerNormalization(**settings), keras.layers.LSTM(3),
+                      keras.layers.LayerNormalization(**settings), keras.layers.Dense(2)])
+    lk = lstmkit_model(lstmkit.layers.LSTM(6, return_sequences=True, input_shape=(T, F)),
+                       lstmkit.layers.LayerNormalization(**settings), lstmkit.layers.LSTM(3),
+                       lstmkit.layers.LayerNormalization(**settings), lstmkit.layers.Dense(2))
+    randomize(km, seed_all(61))
+    assert lk.count_params() == km.count_params()
+    x, y = regression_data(62)
+    assert_same_predictions(km, lk, x)
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.Adam(0.01), "mse")
+        model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+    assert_same_weights(lk, km, ATOL)
+
+
 def test_stacked_lstm_dense_matches_keras():
     rng = seed_all(2)
     x = rng.normal(size=(5, T, F)).astype("float32")

@@ -1,9 +1,6 @@
-"""Layers: ``Input`` / ``InputLayer`` (a model's input shape), ``Dense``, ``Dropout``,
-``SpatialDropout1D``, ``Activation``, ``RepeatVector``, ``Flatten``, ``Reshape``,
-``Lambda``, ``Masking``, ``Embedding``, ``LSTM``, ``GRU``, ``SimpleRNN`` (and Keras 2's
-``CuDNNLSTM``, ``CuDNNGRU``), ``Bidirectional``, ``TimeDistributed``, ``Conv1D``,
-``MaxPooling1D``, ``AveragePooling1D``, ``GlobalMaxPooling1D``,
-``GlobalAveragePooling1D``."""
+"""Layers under Keras's names (listed in ``__all__``), with Keras's weights and
+semantics; ``Input`` / ``InputLayer`` declare a model's input shape. Keras 2's module
+paths (``lstmkit.layers.core``, ``.recurrent``, ...) hold them too."""
 
 from lstmkit.layers.base import Layer
 from lstmkit.layers.convolutional import Conv1D
@@ -20,6 +17,7 @@ from lstmkit.layers.core import (
 )
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.inputs import Input, InputLayer
+from lstmkit.layers.normalization import LayerNormalization
 from lstmkit.layers.pooling import (
     AveragePooling1D,
     GlobalAveragePooling1D,
@@ -30,7 +28,7 @@ from lstmkit.layers.recurrent import GRU, LSTM, CuDNNGRU, CuDNNLSTM, SimpleRNN
 from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "SpatialDropout1D", "Activation",
-           "RepeatVector", "Flatten", "Reshape", "Lambda", "Masking", "Embedding", "LSTM",
-           "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed",
-           "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D",
-           "GlobalAveragePooling1D"]
+           "RepeatVector", "Flatten", "Reshape", "Lambda", "Masking", "LayerNormalization",
+           "Embedding", "LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
+           "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
+           "GlobalMaxPooling1D", "GlobalAveragePooling1D"]
