@@ -155,9 +155,9 @@ def test_an_imported_model_trains_and_saves_as_lstmkit(tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unsupported_layer_is_named(tmp_path, fmt):
-    km = keras.Sequential([keras.Input((T, F)), kl.LayerNormalization(), kl.LSTM(2)])
-    with pytest.raises(ValueError, match=r"layer 1 \(LayerNormalization 'layer_normalization.*'"
-                                         r"\) is a Keras LayerNormalization layer, "
+    km = keras.Sequential([keras.Input((T, F)), kl.BatchNormalization(), kl.LSTM(2)])
+    with pytest.raises(ValueError, match=r"layer 1 \(BatchNormalization 'batch_normalization.*'"
+                                         r"\) is a Keras BatchNormalization layer, "
                                          r"which lstmkit does not have; it imports Sequential "
                                          r"models of LSTM, GRU, SimpleRNN"):
         load_model(saved(km, tmp_path, fmt))
