@@ -9,8 +9,9 @@ Keras's layer settings have the same names and meanings in lstmkit; the first la
 ``batch_shape`` / ``batch_input_shape`` (or the InputLayer's) becomes its
 ``batch_input_shape``. Initializers are not imported (the weights come from the file) and
 the model comes back uncompiled. A setting lstmkit lacks is an error when it changes
-predictions (``time_major``, quantization) and a warning when it changes only training
-(regularizers, constraints, ``noise_shape``, frozen layers).
+predictions (``time_major``, quantization, ``rms_scaling``) and a warning when it changes
+only training (regularizers, constraints, frozen layers). Keras 2's ``CuDNNLSTM`` /
+``CuDNNGRU`` files hold two bias vectors per gate, which lstmkit does not import.
 """
 
 import io
@@ -71,6 +72,11 @@ def _h5py():
 # ----- configs -----------------------------------------------------------------------
 def layer_config(class_name: str, config: dict, where: str) -> dict:
     """The lstmkit config of one Keras layer's config."""
+    if class_name in ("CuDNNLSTM", "CuDNNGRU"):
+        raise ValueError(f"{where} is a Keras 2 {class_name} layer, whose weights hold an input "
+                         f"and a recurrent bias per gate; lstmkit has {class_name} but does not "
+                         f"import those weights. Save the weights of a Keras LSTM / GRU "
+                         f"instead.")
     if class_name not in _SETTINGS:
         raise ValueError(f"{where} is a Keras {class_name} layer, which lstmkit does not have; "
                          f"it imports Sequential models of {', '.join(_SETTINGS)} layers.")
@@ -97,8 +103,11 @@ def _check_supported(config: dict, where: str) -> None:
                          f"timesteps); lstmkit takes (batch, timesteps, channels).")
     if config.get("quantization_config") is not None:
         raise ValueError(f"{where} is quantized; lstmkit imports float weights only.")
-    ignored = [k for k, v in config.items() if v is not None and (
-        k.endswith(("_regularizer", "_constraint")) or k == "noise_shape")]
+    if config.get("rms_scaling"):
+        raise ValueError(f"{where} has rms_scaling=True, which lstmkit's LayerNormalization "
+                         f"does not have.")
+    ignored = [k for k, v in config.items() if v is not None and k.endswith(
+        ("_regularizer", "_constraint"))]
     if config.get("trainable") is False:
         ignored.append("trainable=False")
     if ignored:

@@ -81,6 +81,8 @@ class MeanMetric:
         weights = jnp.ones_like(values) if sample_weight is None else jnp.asarray(
             sample_weight, jnp.float32)
         values, weights = losses.same_rank(values, weights)
+        # a weight per sample covers all of its timesteps
+        weights = weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
         weights = jnp.broadcast_to(weights, jnp.broadcast_shapes(values.shape, weights.shape))
         self._total += float(jnp.sum(values * weights))
         self._count += float(jnp.sum(weights))

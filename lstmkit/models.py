@@ -423,7 +423,7 @@ class Sequential:
         split = validation.check_validation_split(validation_split)
         x, y = self._prepare(x, y)
         if sample_weight is not None and class_weight is not None:
-            raise ValueError("Give fit sample_weight or class_weight, not both (as in Keras).")
+            raise ValueError("Give sample_weight or class_weight, not both (as in Keras).")
         weights = validation.sample_weights(sample_weight, y)
         (x, y, weights), held_out = self._hold_out(x, y, weights, split, validation_data)
         if class_weight is not None:  # the training samples only, as in Keras
@@ -546,6 +546,7 @@ class Sequential:
         """One optimizer step on all of x as a single batch; returns that batch's loss (and
         metrics), computed before the step, as Keras does. A stateful layer carries its
         state to the next call."""
+        self._check_one_batch("train_on_batch", x)
         history = self.fit(x, y, batch_size=len(x), epochs=1, verbose=0, shuffle=False,
                            sample_weight=sample_weight, class_weight=class_weight)
         return _results({name: values[-1] for name, values in history.history.items()},
@@ -553,12 +554,21 @@ class Sequential:
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         """The loss (and metrics) of x as a single batch."""
+        self._check_one_batch("test_on_batch", x)
         return self.evaluate(x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight,
                              return_dict=return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
         """Model outputs for x as a single batch."""
+        self._check_one_batch("predict_on_batch", x)
         return self.predict(x, batch_size=len(x))
+
+    def _check_one_batch(self, method: str, x) -> None:
+        if self.stateful and len(x) != self.input_shape[0]:
+            raise ValueError(
+                f"{method}: this stateful model has the fixed batch size "
+                f"{self.input_shape[0]} (from batch_input_shape), got a batch of {len(x)} "
+                f"samples. Give it batches of {self.input_shape[0]}.")
 
     # ----- Keras 2's generator methods ----------------------------------------------------
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,

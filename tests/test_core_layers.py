@@ -119,7 +119,16 @@ def test_spatial_dropout_keeps_the_mask_and_trains():
     assert np.isfinite(history.history["loss"]).all()
 
 
-def test_dropout_noise_shape_must_match_the_input_rank():
-    with pytest.raises(ValueError, match=r"has noise_shape=\(None, 1, None\), which needs "
-                                         r"inputs of 3 dimensions"):
-        Sequential([Dropout(0.5, noise_shape=(None, 1, None), input_shape=(4,))])
+@pytest.mark.parametrize("noise_shape, input_shape", [
+    ((None, 1, None), (4,)), ((None, 1, 7), (5, 4))])
+def test_dropout_noise_shape_must_fit_the_input(noise_shape, input_shape):
+    with pytest.raises(ValueError, match=r"has noise_shape=.*, which does not fit inputs of "
+                                         r"shape .* each None, 1 or that axis's size"):
+        Sequential([Dropout(0.5, noise_shape=noise_shape, input_shape=input_shape)])
+
+
+def test_dropout_noise_shape_errors_name_the_setting():
+    with pytest.raises(ValueError, match=r"noise_shape must be a tuple with the input's rank"):
+        Dropout(0.5, noise_shape=5)
+    with pytest.raises(ValueError, match=r"expects inputs of 2 dimensions per sample"):
+        Sequential([SpatialDropout1D(0.5, input_shape=(4,))])

@@ -13,6 +13,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from lstmkit import keras_import  # noqa: E402
 from lstmkit.layers import LSTM, Dense  # noqa: E402
 from lstmkit.models import load_model  # noqa: E402
 
@@ -184,6 +185,25 @@ def test_training_only_settings_warn(tmp_path):
     with pytest.warns(UserWarning, match="lstmkit has no kernel_regularizer and ignores it: "
                                          "predictions are Keras's, training differs"):
         load_model(path)
+
+
+def test_dropout_noise_shape_imports_without_a_warning(tmp_path, recwarn):
+    km = keras.Sequential([keras.Input((T, F)), kl.Dropout(0.3, noise_shape=(None, 1, None)),
+                           kl.LSTM(2)])
+    lk = load_model(saved(km, tmp_path, "keras"))
+    assert lk.layers[0].noise_shape == (None, 1, None)
+    assert not [w for w in recwarn if "noise_shape" in str(w.message)]
+
+
+@pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")
+def test_settings_and_layers_that_do_not_import_are_named(tmp_path):
+    km = keras.Sequential([keras.Input((T, F)), kl.LayerNormalization(rms_scaling=True)])
+    with pytest.raises(ValueError, match="has rms_scaling=True, which lstmkit's "
+                                         "LayerNormalization does not have"):
+        load_model(saved(km, tmp_path, "keras"))
+    with pytest.raises(ValueError, match="is a Keras 2 CuDNNLSTM layer, whose weights hold an "
+                                         "input and a recurrent bias per gate"):
+        keras_import.layer_config("CuDNNLSTM", {"units": 3}, "layer 0")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

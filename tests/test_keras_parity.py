@@ -607,11 +607,17 @@ def test_loss_and_metric_objects_align_ranks_as_keras_does():
         np.testing.assert_allclose(float(ours(y, p)), float(theirs(y, p)), rtol=1e-5)
         np.testing.assert_allclose(float(ours(p, y, sample_weight=w)),
                                    float(theirs(p, y, sample_weight=w)), rtol=1e-5)
+    sequences = rng.random((4, 5, 3)).astype("float32"), rng.random((4, 5, 3)).astype("float32")
     for name in ("RootMeanSquaredError", "MeanAbsoluteError", "BinaryAccuracy"):
         ours, theirs = getattr(lstmkit.metrics, name)(), getattr(keras.metrics, name)()
         target = (y > 0.5).astype("float32") if name == "BinaryAccuracy" else y
         ours.update_state(target, p, sample_weight=w)
         theirs.update_state(target, p, sample_weight=w)
+        np.testing.assert_allclose(ours.result(), float(theirs.result()), rtol=1e-5)
+        ours.reset_state(), theirs.reset_state()
+        # sequence outputs, one weight per sample
+        ours.update_state(*sequences, sample_weight=w[:4, 0])
+        theirs.update_state(*sequences, sample_weight=w[:4, 0])
         np.testing.assert_allclose(ours.result(), float(theirs.result()), rtol=1e-5)
 
 

@@ -26,9 +26,24 @@ def test_weights_follow_center_and_scale(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"axis": 1}, r"normalizes over the last axis \(axis=-1\) in lstmkit, got axis=1"),
+    ({"axis": "last"}, r"normalizes over the last axis in lstmkit \(axis=-1\), got "
+                       r"axis='last'"),
     ({"epsilon": 0}, "epsilon must be a number > 0, got 0"),
 ])
 def test_bad_settings(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LayerNormalization(**kwargs)
+
+
+@pytest.mark.parametrize("axis", [-1, 2, [2]])  # tf.keras 2 saves the default as [2]
+def test_the_last_axis_by_any_name(axis):
+    model = Sequential([LSTM(3, input_shape=(4, 2), return_sequences=True),
+                        LayerNormalization(axis=axis)])
+    assert model.output_shape == (None, 4, 3)
+
+
+def test_another_axis_is_refused_at_build():
+    with pytest.raises(ValueError, match=r"normalizes over the last axis in lstmkit "
+                                         r"\(axis=-1, here 2\), got axis=1"):
+        Sequential([LSTM(3, input_shape=(4, 2), return_sequences=True),
+                    LayerNormalization(axis=1)])

@@ -290,3 +290,14 @@ def test_train_on_batch_carries_the_state_as_fit_does():
     for a, b in zip(by_batch.layers[0].states, by_fit.layers[0].states, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert all(isinstance(v, float) for v in losses)
+
+
+@pytest.mark.parametrize("method", ["train_on_batch", "test_on_batch", "predict_on_batch"])
+def test_on_batch_methods_name_the_fixed_batch_size(method):
+    model = Sequential([LSTM(2, stateful=True, batch_input_shape=(4, 5, 1)), Dense(1)])
+    model.compile("adam", "mse")
+    x, y = np.zeros((8, 5, 1), "float32"), np.zeros((8, 1), "float32")
+    args = (x,) if method == "predict_on_batch" else (x, y)
+    with pytest.raises(ValueError, match=f"{method}: this stateful model has the fixed batch "
+                                         f"size 4 .* got a batch of 8 samples"):
+        getattr(model, method)(*args)

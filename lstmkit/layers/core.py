@@ -79,6 +79,9 @@ class Dropout(Layer):
         super().__init__(**kwargs)
         self.rate = check_rate("rate", rate)
         if noise_shape is not None:
+            if not isinstance(noise_shape, tuple | list):
+                raise ValueError(f"Dropout noise_shape must be a tuple with the input's rank, "
+                                 f"such as (None, 1, None), got {noise_shape!r}.")
             noise_shape = tuple(None if d is None else check_int("noise_shape entries", d,
                                                                   minimum=1)
                                 for d in noise_shape)
@@ -95,10 +98,17 @@ class Dropout(Layer):
         return self.rate > 0
 
     def check_input_shape(self, input_shape):
-        if self.noise_shape is not None and len(self.noise_shape) != len(input_shape):
+        super().check_input_shape(input_shape)
+        if self.noise_shape is None:
+            return
+        fits = len(self.noise_shape) == len(input_shape) and all(
+            d in (None, 1, n) or n is None
+            for d, n in zip(self.noise_shape[1:], input_shape[1:], strict=True))
+        if not fits:
             raise ValueError(f"Layer {self.name!r} ({type(self).__name__}) has noise_shape="
-                             f"{self.noise_shape}, which needs inputs of {len(self.noise_shape)}"
-                             f" dimensions (batch included), got input_shape={input_shape}.")
+                             f"{self.noise_shape}, which does not fit inputs of shape "
+                             f"{input_shape}: give one entry per input axis (batch included), "
+                             f"each None, 1 or that axis's size.")
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         if not training or self.rate == 0.0:

@@ -21,13 +21,15 @@ class LayerNormalization(Layer):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", **kwargs):
         super().__init__(**kwargs)
-        if axis not in (-1, [-1], (-1,)):
-            raise ValueError(f"LayerNormalization normalizes over the last axis (axis=-1) "
-                             f"in lstmkit, got axis={axis!r}.")
+        if isinstance(axis, list | tuple) and len(axis) == 1:
+            axis = axis[0]  # tf.keras 2 saves the last axis as [rank - 1]
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise ValueError(f"LayerNormalization normalizes over the last axis in lstmkit "
+                             f"(axis=-1), got axis={axis!r}.")
         if isinstance(epsilon, bool) or not isinstance(epsilon, int | float) or epsilon <= 0:
             raise ValueError(f"LayerNormalization epsilon must be a number > 0, got "
                              f"{epsilon!r}.")
-        self.axis, self.epsilon = -1, float(epsilon)
+        self.axis, self.epsilon = axis, float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
@@ -39,6 +41,10 @@ class LayerNormalization(Layer):
                 "gamma_initializer": initializers.serialize(self.gamma_initializer)}
 
     def check_input_shape(self, input_shape):
+        if self.axis not in (-1, len(input_shape) - 1):
+            raise ValueError(f"Layer {self.name!r} (LayerNormalization) normalizes over the "
+                             f"last axis in lstmkit (axis=-1, here {len(input_shape) - 1}), got "
+                             f"axis={self.axis}.")
         if len(input_shape) < 2 or input_shape[-1] is None:
             raise ValueError(f"Layer {self.name!r} (LayerNormalization) needs a known last "
                              f"dimension, got input_shape={input_shape[1:]}.")
