@@ -747,13 +747,18 @@ def _compiler_options() -> dict | None:
       small steps run 25% faster (W1's 500 epochs in 0.24 s instead of 0.31 s), large
       ones as fast;
     * one LLVM module per core to compile in parallel instead of 32: W1 and seed 004's
-      stateful model compile 20 to 30 ms sooner.
+      stateful model compile 20 to 30 ms sooner;
+    * LLVM's optimization level 1 instead of 2: the evaluate and predict programs after a
+      fit compile in half the time (W1's in 0.12 and 0.08 s instead of 0.25 and 0.19 s,
+      where LLVM had unrolled whole batches of vectorized tanh), the training programs
+      sooner too, and they all run as fast.
     """
     if jax.default_backend() != "cpu":
         return None
     return {"xla_cpu_use_fusion_emitters": False,
             "xla_cpu_scheduler_type": "CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED",
-            "xla_cpu_parallel_codegen_split_count": min(32, _cores())}
+            "xla_cpu_parallel_codegen_split_count": min(32, _cores()),
+            "xla_backend_optimization_level": 1}
 
 
 def _cores() -> int:
