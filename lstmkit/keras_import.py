@@ -10,7 +10,7 @@ Keras's layer settings have the same names and meanings in lstmkit; the first la
 ``batch_input_shape``. Initializers are not imported (the weights come from the file) and
 the model comes back uncompiled. A setting lstmkit lacks is an error when it changes
 predictions (``time_major``, quantization, ``rms_scaling``) and a warning when it changes
-only training (regularizers, constraints, frozen layers). Keras 2's ``CuDNNLSTM`` /
+only training (regularizers, constraints). Keras 2's ``CuDNNLSTM`` /
 ``CuDNNGRU`` files hold two bias vectors per gate, which lstmkit does not import.
 """
 
@@ -88,6 +88,8 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
             out[key] = {"class_name": inner_class, "config": layer_config(
                 inner_class, field(config[key], "config", dict, where), f"{where} {key!r}")}
     out["name"] = config.get("name")
+    if config.get("trainable") is False:
+        out["trainable"] = False
     shape = next((config[k] for k in _SHAPE_KEYS if config.get(k) is not None), None)
     if shape is not None:
         out["batch_input_shape"] = shape
@@ -108,8 +110,6 @@ def _check_supported(config: dict, where: str) -> None:
                          f"does not have.")
     ignored = [k for k, v in config.items() if v is not None and k.endswith(
         ("_regularizer", "_constraint"))]
-    if config.get("trainable") is False:
-        ignored.append("trainable=False")
     if ignored:
         warnings.warn(f"{where}: lstmkit has no {', '.join(ignored)} and ignores it: "
                       f"predictions are Keras's, training differs.",

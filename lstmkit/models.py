@@ -253,13 +253,15 @@ class Sequential:
                             output_shape=self.output_shape)
             for m in self.metrics)
         return training.Objective(self._forward(), self._loss_fn, resolved,
-                                  mask_reaches_output(self.layers))
+                                  mask_reaches_output(self.layers),
+                                  tuple(not layer.trainable for layer in self.layers))
 
     def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);
         JAX then compiles it once per input shape."""
         metric_fns = () if objective is None else tuple(m.fn for m in objective.metrics)
-        key = (kind, batch_size, statics, metric_fns)
+        frozen = () if objective is None else objective.frozen
+        key = (kind, batch_size, statics, metric_fns, frozen)
         if key not in self._programs:
             self._programs[key] = _make_program(kind, batch_size, statics, objective,
                                                 self._forward(), self._tx)

@@ -20,6 +20,7 @@ def summary_table(model, line_length: int = 65) -> str:
                            layer.count_params()], widths))
         lines.append("=" * line_length if i == len(model.layers) - 1 else "_" * line_length)
     total = model.count_params()
-    lines += [f"Total params: {total:,}", f"Trainable params: {total:,}",
-              "Non-trainable params: 0", "_" * line_length]
+    frozen = sum(layer.count_params() for layer in model.layers if not layer.trainable)
+    lines += [f"Total params: {total:,}", f"Trainable params: {total - frozen:,}",
+              f"Non-trainable params: {frozen:,}", "_" * line_length]
     return "\n".join(lines)

@@ -48,6 +48,7 @@ class Objective(NamedTuple):
     loss: Callable  # (y_true, y_pred) -> per-sample values
     metrics: tuple[Metric, ...]
     masked: bool = False  # a mask of timesteps reaches the output, the loss and metrics
+    frozen: tuple[bool, ...] = ()  # per layer: trainable=False, its weights left alone
 
 
 def per_sample(values: jax.Array, batch: int) -> jax.Array:
@@ -135,6 +136,9 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
     stay unweighted.
     """
     def loss_fn(params):
+        if any(objective.frozen):  # no gradient work for frozen layers' weights
+            params = [lax.stop_gradient(p) if frozen else p
+                      for p, frozen in zip(params, objective.frozen, strict=True)]
         y_pred, states, mask = objective.forward(params, state.states, x, training=True,
                                                  key=key)
         loss, rows = weighted_loss(objective, y, y_pred, weights, sample_weight, mask)
@@ -146,6 +150,10 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
     if state.lr_scale is not None:
         updates = jax.tree.map(lambda u: u * state.lr_scale, updates)
     params = optax.apply_updates(state.params, updates)
+    if any(objective.frozen):  # whatever the optimizer's state (momentum) would do
+        params = [old if frozen else new
+                  for old, new, frozen in zip(state.params, params, objective.frozen,
+                                              strict=True)]
     sums = batch_sums(objective, y, y_pred, weights, values, mask)
     return state._replace(params=params, opt_state=opt_state, states=states), sums
 

@@ -187,6 +187,14 @@ def test_training_only_settings_warn(tmp_path):
         load_model(path)
 
 
+def test_a_frozen_layer_imports_frozen(tmp_path, recwarn):
+    km = keras.Sequential([keras.Input((T,)), kl.Embedding(20, 4, trainable=False),
+                           kl.LSTM(2)])
+    lk = load_model(saved(km, tmp_path, "keras"))
+    assert [layer.trainable for layer in lk.layers] == [False, True]
+    assert not [w for w in recwarn if "trainable" in str(w.message)]
+
+
 def test_dropout_noise_shape_imports_without_a_warning(tmp_path, recwarn):
     km = keras.Sequential([keras.Input((T, F)), kl.Dropout(0.3, noise_shape=(None, 1, None)),
                            kl.LSTM(2)])

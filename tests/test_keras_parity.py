@@ -148,6 +148,31 @@ def test_layer_normalization_matches_keras_and_trains_alike(settings):
     assert_same_weights(lk, km, ATOL)
 
 
+def test_a_frozen_pretrained_embedding_trains_as_in_keras():
+    """The GloVe tutorials' Embedding(..., weights=[matrix], trainable=False): the
+    embedding stays as given, the rest trains as Keras's (SGD with momentum), and the
+    summary counts its weights as non-trainable."""
+    rng = seed_all(71)
+    matrix = rng.normal(size=(20, 4)).astype("float32")
+    tokens, y = rng.integers(0, 20, (16, 6)), rng.integers(0, 2, 16).astype("float32")
+    km = keras.Sequential([keras.Input((6,)), keras.layers.Embedding(20, 4, trainable=False),
+                           keras.layers.LSTM(3), keras.layers.Dense(1, activation="sigmoid")])
+    randomize(km, rng)
+    km.layers[0].set_weights([matrix])
+    lk = lstmkit_model(lstmkit.layers.Embedding(20, 4, weights=[matrix], input_length=6,
+                                                trainable=False),
+                       lstmkit.layers.LSTM(3), lstmkit.layers.Dense(1, activation="sigmoid"))
+    lk.layers[1].set_weights(km.layers[1].get_weights())
+    lk.layers[2].set_weights(km.layers[2].get_weights())
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.SGD(0.1, momentum=0.9), "binary_crossentropy")
+        model.fit(tokens, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+    assert_same_weights(lk, km, ATOL)
+    np.testing.assert_array_equal(lk.get_weights()[0], matrix)
+    assert km.count_params() == lk.count_params()
+    assert sum(int(np.prod(w.shape)) for w in km.non_trainable_weights) == 80
+
+
 def test_stacked_lstm_dense_matches_keras():
     rng = seed_all(2)
     x = rng.normal(size=(5, T, F)).astype("float32")

@@ -338,3 +338,33 @@ def test_predict_verbose(capsys):
     assert capsys.readouterr().out == ""
     model.predict(X, batch_size=4, verbose=1)
     assert __import__("re").match(r"3/3 \[=+\] - \d+s \d+[mu]s/step\n$", capsys.readouterr().out)
+
+
+def test_trainable_false_freezes_a_layer_from_the_next_fit_on(capsys):
+    set_random_seed(0)
+    model = Sequential([LSTM(3, input_shape=(4, 2)), Dense(1)])
+    model.compile(optimizer=lstmkit.optimizers.SGD(0.1, momentum=0.9), loss="mse")
+    x = np.random.default_rng(0).normal(size=(16, 4, 2)).astype("float32")
+    y = x[:, -1, :1]
+    model.fit(x, y, epochs=2, verbose=0)  # builds momentum in every weight
+    frozen = model.layers[0].get_weights()
+    model.layers[0].trainable = False
+    model.fit(x, y, epochs=2, verbose=0)
+    for a, b in zip(model.layers[0].get_weights(), frozen, strict=True):
+        np.testing.assert_array_equal(a, b)
+    model.summary()
+    assert "Non-trainable params: 72" in capsys.readouterr().out  # LSTM(3) on 2 features
+    model.layers[0].trainable = True
+    model.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(model.layers[0].get_weights()[0], frozen[0])
+
+
+def test_initial_weights_are_checked_when_the_layer_builds():
+    matrix = np.zeros((10, 4), "float32")
+    model = Sequential([lstmkit.Embedding(10, 4, weights=[matrix], input_length=3)])
+    np.testing.assert_array_equal(model.get_weights()[0], matrix)
+    with pytest.raises(ValueError, match=r"weight 'embeddings' has shape \(10, 4\), got an "
+                                         r"array of shape \(10, 5\)"):
+        Sequential([lstmkit.Embedding(10, 4, weights=[np.zeros((10, 5))], input_length=3)])
+    with pytest.raises(TypeError, match="trainable must be True or False, got 'no'"):
+        Dense(1, trainable="no")

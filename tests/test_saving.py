@@ -145,6 +145,12 @@ def test_keras2_cudnn_layers_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
+def test_a_frozen_layer_stays_frozen_after_loading(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,), trainable=False), Dense(1)])
+    loaded = reloaded(model, tmp_path)
+    assert [layer.trainable for layer in loaded.layers] == [False, True]
+
+
 def test_embedding_model_round_trip(tmp_path):
     set_random_seed(0)
     model = Sequential([Embedding(12, 3, input_length=5, mask_zero=True), GRU(2), Dense(1)])

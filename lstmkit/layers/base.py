@@ -73,6 +73,9 @@ class Layer:
         batch_input_shape: the same with the batch size first (Keras 2).
         input_dim: the feature count alone (Keras 2).
         batch_size: fixes the batch size together with ``input_shape``.
+        weights: initial weights, as ``get_weights()`` lists them, set when the layer is
+            built (Keras 2's ``Embedding(..., weights=[embedding_matrix])``).
+        trainable: ``False`` freezes the weights: ``fit`` leaves them as they are.
     """
 
     weight_names: tuple[str, ...] = ()
@@ -90,8 +93,12 @@ class Layer:
         return False
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
-                 input_dim=None, batch_size=None):
+                 input_dim=None, batch_size=None, weights=None, trainable=True):
         self.name = name or unique_name(type(self).__name__)
+        if not isinstance(trainable, bool):
+            raise TypeError(f"trainable must be True or False, got {trainable!r}.")
+        self.trainable = trainable
+        self.initial_weights = None if weights is None else [np.asarray(w) for w in weights]
         self.batch_input_shape = self._declared_shape(
             input_shape, batch_input_shape, input_dim, batch_size)
         self.input_shape: Shape | None = None
@@ -126,6 +133,9 @@ class Layer:
         self.params = {name: jnp.asarray(w, jnp.float32)
                        for name, w in self.init(generator, input_shape).items()}
         self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
+        if self.initial_weights is not None:  # checked against the shapes just made
+            weights, self.initial_weights = self.initial_weights, None
+            self.set_weights(weights)
         return self.output_shape
 
     def check_input_shape(self, input_shape: Shape) -> None:
@@ -241,6 +251,8 @@ class Layer:
         config: dict[str, Any] = {"name": self.name}
         if self.batch_input_shape is not None:
             config["batch_input_shape"] = list(self.batch_input_shape)
+        if not self.trainable:
+            config["trainable"] = False
         return config
 
     @classmethod
