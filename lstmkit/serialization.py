@@ -218,7 +218,8 @@ def _check_numbers(cls, arguments: dict, where: str) -> None:
 def _check_settings(cls, config: dict, where: str) -> None:
     """Known keys only; booleans where the default is one; sane names, sizes, shapes and
     initializers."""
-    settings = _settings(cls)
+    # a layer's weights come from the file's safetensors, never from its config
+    settings = {k: v for k, v in _settings(cls).items() if k != "weights"}
     unknown = sorted(set(config) - set(settings))
     if unknown:
         raise ValueError(f"{where} has unknown settings {unknown}; {cls.__name__} takes "
