@@ -368,3 +368,24 @@ def test_initial_weights_are_checked_when_the_layer_builds():
         Sequential([lstmkit.Embedding(10, 4, weights=[np.zeros((10, 5))], input_length=3)])
     with pytest.raises(TypeError, match="trainable must be True or False, got 'no'"):
         Dense(1, trainable="no")
+
+
+def test_a_frozen_layer_inside_a_wrapper_freezes_the_wrapper():
+    from lstmkit.layers import Bidirectional, TimeDistributed
+
+    set_random_seed(0)
+    model = Sequential([Bidirectional(LSTM(2, trainable=False, return_sequences=True),
+                                      input_shape=(4, 2)),
+                        TimeDistributed(Dense(1, trainable=False)), lstmkit.layers.Flatten(),
+                        Dense(1)])
+    assert [layer.trainable for layer in model.layers] == [False, False, True, True]
+    before = model.get_weights()
+    model.compile("adam", "mse")
+    x = np.random.default_rng(1).normal(size=(8, 4, 2)).astype("float32")
+    model.fit(x, x[:, -1, :1], epochs=2, verbose=0)
+    after = model.get_weights()
+    for a, b in zip(after[:-2], before[:-2], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(after[-2], before[-2])
+    with pytest.raises(ValueError, match="one trainable and one frozen"):
+        Bidirectional(LSTM(2, trainable=False), backward_layer=LSTM(2, go_backwards=True))

@@ -70,6 +70,8 @@ class Bidirectional(Layer):
             "go_backwards": not layer.go_backwards})
         self.weight_names = tuple(f"{side}/{name}" for side in ("forward", "backward")
                                   for name in layer.weight_names)
+        self.trainable = self.trainable and _inner_trainable(
+            "Bidirectional", [inner for _, inner in self._sides()])
         for _, inner in self._sides():  # as Keras: masked steps of sequences output zeros
             inner.zero_output_for_mask = inner.return_sequences
 
@@ -147,6 +149,7 @@ class TimeDistributed(Layer):
                             f"{layer!r}.")
         super().__init__(**kwargs)
         self.layer = layer
+        self.trainable = self.trainable and _inner_trainable("TimeDistributed", [layer])
         self.weight_names = layer.weight_names
 
     def get_config(self):
@@ -181,3 +184,14 @@ class TimeDistributed(Layer):
         y, _ = self.layer.apply(params, x.reshape(B * T, *x.shape[2:]), training=training,
                                 key=key)
         return y.reshape(B, T, *y.shape[1:]), state
+
+
+def _inner_trainable(wrapper: str, layers) -> bool:
+    """Whether a wrapper's inner layers train: a frozen inner layer freezes the wrapper,
+    which lstmkit freezes or trains as a whole."""
+    flags = {layer.trainable for layer in layers}
+    if len(flags) > 1:
+        raise ValueError(f"{wrapper}: its forward and backward layers are one trainable and "
+                         f"one frozen; lstmkit freezes a wrapper as a whole. Give both the "
+                         f"same trainable setting.")
+    return flags.pop()
