@@ -68,8 +68,10 @@ class MeanMetric:
         self.name = name or self.default_name
         self.reset_state()
 
+    fn: Callable  # the per-sample function, for the classes that take no setting
+
     def values(self, y_true, y_pred):
-        raise NotImplementedError
+        return self.fn(y_true, y_pred)
 
     @staticmethod
     def finalize(mean):
@@ -103,9 +105,7 @@ class MeanMetric:
 
 class MeanSquaredError(MeanMetric):
     default_name = "mean_squared_error"
-
-    def values(self, y_true, y_pred):
-        return losses.mean_squared_error(y_true, y_pred)
+    fn = staticmethod(losses.mean_squared_error)
 
 
 class RootMeanSquaredError(MeanSquaredError):
@@ -115,31 +115,23 @@ class RootMeanSquaredError(MeanSquaredError):
 
 class MeanAbsoluteError(MeanMetric):
     default_name = "mean_absolute_error"
-
-    def values(self, y_true, y_pred):
-        return losses.mean_absolute_error(y_true, y_pred)
+    fn = staticmethod(losses.mean_absolute_error)
 
 
 class MeanAbsolutePercentageError(MeanMetric):
     default_name = "mean_absolute_percentage_error"
-
-    def values(self, y_true, y_pred):
-        return losses.mean_absolute_percentage_error(y_true, y_pred)
+    fn = staticmethod(losses.mean_absolute_percentage_error)
 
 
 class MeanSquaredLogarithmicError(MeanMetric):
     default_name = "mean_squared_logarithmic_error"
-
-    def values(self, y_true, y_pred):
-        return losses.mean_squared_logarithmic_error(y_true, y_pred)
+    fn = staticmethod(losses.mean_squared_logarithmic_error)
 
 
 class Accuracy(MeanMetric):
     default_name = "accuracy"
     rises = True
-
-    def values(self, y_true, y_pred):
-        return accuracy(y_true, y_pred)
+    fn = staticmethod(accuracy)
 
 
 class BinaryAccuracy(MeanMetric):
@@ -162,17 +154,13 @@ class BinaryAccuracy(MeanMetric):
 class CategoricalAccuracy(MeanMetric):
     default_name = "categorical_accuracy"
     rises = True
-
-    def values(self, y_true, y_pred):
-        return categorical_accuracy(y_true, y_pred)
+    fn = staticmethod(categorical_accuracy)
 
 
 class SparseCategoricalAccuracy(MeanMetric):
     default_name = "sparse_categorical_accuracy"
     rises = True
-
-    def values(self, y_true, y_pred):
-        return sparse_categorical_accuracy(y_true, y_pred)
+    fn = staticmethod(sparse_categorical_accuracy)
 
 
 CLASSES = {cls.__name__.lower(): cls for cls in (
