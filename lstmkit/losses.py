@@ -125,9 +125,7 @@ class LossFunction:
             raise ValueError(
                 f"{type(self).__name__} takes reduction='sum_over_batch_size' (the mean over "
                 f"samples, which fit and evaluate use), got {reduction!r}.")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"{type(self).__name__} name must be a string, got {name!r}.")
-        self.name = name or self.default_name
+        self.name = object_name(self, name)
         self.reduction = reduction
 
     fn: Loss  # the per-sample function, for the classes that take no setting
@@ -235,6 +233,13 @@ class SparseCategoricalCrossentropy(_Crossentropy):
         config = super().get_config()
         del config["label_smoothing"]
         return config
+
+
+def object_name(obj, name) -> str:
+    """A loss or metric object's name: the one given (a string), else its class's."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"{type(obj).__name__} name must be a string, got {name!r}.")
+    return name or obj.default_name
 
 
 def same_rank(a, b):

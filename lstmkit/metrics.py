@@ -63,9 +63,7 @@ class MeanMetric:
     rises = False  # whether larger values are better (for callbacks' mode='auto')
 
     def __init__(self, name=None):
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"{type(self).__name__} name must be a string, got {name!r}.")
-        self.name = name or self.default_name
+        self.name = losses.object_name(self, name)
         self.reset_state()
 
     fn: Callable  # the per-sample function, for the classes that take no setting
