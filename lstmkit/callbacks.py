@@ -11,6 +11,7 @@ Batch-level hooks cannot run inside a compiled epoch and are refused.
 """
 
 import csv
+import math
 import numbers
 import warnings
 from typing import NamedTuple
@@ -329,6 +330,20 @@ class CSVLogger(Callback):
             self._file = None
 
 
+class TerminateOnNaN(Callback):
+    """Stop training when the loss becomes NaN or infinite (Keras's callback).
+
+    Keras checks after every batch and stops within the epoch; lstmkit's batches run as
+    one compiled epoch, so it stops after the epoch, whose mean loss is then NaN or
+    infinite too: the History ends at the same epoch as Keras's."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(f"Epoch {epoch + 1}: Invalid loss, terminating training")
+            self.model.stop_training = True
+
+
 class Plan(NamedTuple):
     """What ``fit(callbacks=...)`` asks: of the training program (``reset_states``,
     ``early_stopping``) and between epochs (``hooks``)."""
@@ -345,8 +360,9 @@ def plan(callbacks) -> Plan:
         if not isinstance(callback, ResetStates | EarlyStopping | Callback):
             raise TypeError(
                 f"fit(callbacks=...) takes lstmkit.callbacks objects (ResetStates, "
-                f"EarlyStopping, ModelCheckpoint, CSVLogger, LambdaCallback, or a subclass "
-                f"of lstmkit.callbacks.Callback), got {type(callback).__name__}.")
+                f"EarlyStopping, ModelCheckpoint, CSVLogger, TerminateOnNaN, LambdaCallback, "
+                f"..., or a subclass of lstmkit.callbacks.Callback), got "
+                f"{type(callback).__name__}.")
         overridden = [name for name in BATCH_HOOKS if callable(getattr(callback, name, None))]
         if overridden:
             raise _batch_hook_error(type(callback).__name__, overridden[0])

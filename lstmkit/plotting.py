@@ -1,4 +1,5 @@
-"""Figures from a training ``History`` or from forecasts, as matplotlib Figures.
+"""Figures from a training ``History``, from forecasts, or of a model's layers
+(``plot_model``), as matplotlib Figures.
 
 The figures are ``matplotlib.figure.Figure`` objects made without pyplot: nothing picks a
 GUI backend or opens a window, so they render off-screen (Agg) on a machine without a
@@ -6,15 +7,17 @@ display, and the user's pyplot backend, if any, is left alone. Save one with
 ``fig.savefig("loss.png")``; a notebook shows a returned Figure inline.
 """
 
+import os
 from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
-from lstmkit import validation
+from lstmkit import files, validation
 from lstmkit.callbacks import History
 
 _VAL = "val_"
@@ -184,3 +187,100 @@ def plot_forecast(actual, predicted, *, baseline=None, split=None, title=None) -
         ax.set_title(str(title))
     ax.legend()
     return fig
+
+
+def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
+               show_layer_names=True, rankdir="TB", expand_nested=False, dpi=96,
+               show_layer_activations=False, show_trainable=False) -> Figure:
+    """Keras's ``plot_model``: a diagram of a Sequential model, one box per layer from the
+    input down (``rankdir='TB'``) or left to right (``'LR'``), saved to ``to_file``.
+
+    Drawn with matplotlib, so it needs neither pydot nor Graphviz. The file's extension
+    picks its format (png, pdf, svg, jpg, ...) and it is written atomically. The boxes
+    say each layer's name and type (a wrapper's with its inner layer's, whatever
+    ``expand_nested``), and optionally its input and output shapes, dtype, activation and
+    whether it is trainable.
+
+    Returns:
+        The ``matplotlib.figure.Figure`` (a notebook shows it inline).
+    """
+    if not hasattr(model, "layers") or not model.layers:
+        raise ValueError(f"plot_model draws a Sequential model with layers, got "
+                         f"{type(model).__name__}.")
+    if not model.built:
+        raise ValueError("plot_model needs a built model: give the first layer "
+                         "input_shape=(timesteps, features), or call model.build(...) or "
+                         "fit first.")
+    if rankdir not in ("TB", "LR"):
+        raise ValueError(f"rankdir must be 'TB' (top to bottom) or 'LR' (left to right), "
+                         f"got {rankdir!r}.")
+    path = files.checked_path(to_file, "to_file")
+    fig = Figure()
+    fmt = os.path.splitext(path)[1].removeprefix(".").lower()
+    formats = sorted(fig.canvas.get_supported_filetypes())
+    if fmt not in formats:
+        raise ValueError(f"to_file must end in one of matplotlib's formats {formats}, got "
+                         f"{path!r}.")
+    show = dict(shapes=show_shapes, dtype=show_dtype, names=show_layer_names,
+                activations=show_layer_activations, trainable=show_trainable)
+    boxes = [_box_lines(model, None, show)] + [_box_lines(model, layer, show)
+                                               for layer in model.layers]
+    _draw_boxes(fig, boxes, vertical=rankdir == "TB")
+    files.write_atomically(path, lambda file: fig.savefig(file, format=fmt, dpi=dpi))
+    return fig
+
+
+def _box_lines(model, layer, show) -> list[str]:
+    """A layer's box as lines of text; ``layer=None`` is the input, as Keras 2 draws it."""
+    if layer is None:
+        name, kind = f"{model.layers[0].name}_input", "InputLayer"
+        shapes, activation = (model.input_shape, model.input_shape), None
+    else:
+        inner = getattr(layer, "forward_layer", None) or getattr(layer, "layer", None)
+        name, kind = layer.name, type(layer).__name__
+        if inner is not None:
+            name, kind = f"{name}({inner.name})", f"{kind}({type(inner).__name__})"
+        shapes, activation = (layer.input_shape, layer.output_shape), layer.get_config().get(
+            "activation")
+    lines = [f"{name} ({kind})" if show["names"] else kind]
+    if show["activations"] and isinstance(activation, str):
+        lines.append(f"activation: {activation}")
+    if show["shapes"]:
+        lines.append("input: {}    output: {}".format(*(str(s).replace(",)", ")")
+                                                       for s in shapes)))
+    if show["dtype"]:
+        lines.append("dtype: float32")  # what lstmkit computes in
+    if show["trainable"] and layer is not None:
+        lines.append(f"trainable: {'yes' if layer.trainable else 'no'}")
+    return lines
+
+
+def _draw_boxes(fig, boxes, vertical: bool) -> None:
+    """Boxes of text in a row or a column, joined by arrows; the figure sized to fit them
+    (in inches: 0.08 per character, 0.22 per line)."""
+    widths = [0.08 * max(len(line) for line in lines) + 0.4 for lines in boxes]
+    heights = [0.22 * len(lines) + 0.3 for lines in boxes]
+    gap = 0.45
+    if vertical:
+        width, height = max(widths) + 0.4, sum(heights) + gap * (len(boxes) - 1) + 0.4
+    else:
+        width, height = sum(widths) + gap * (len(boxes) - 1) + 0.4, max(heights) + 0.4
+    fig.set_size_inches(width, height)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    x, y, previous = 0.2, height - 0.2, None
+    for lines, w, h in zip(boxes, widths, heights, strict=True):
+        left = (width - w) / 2 if vertical else x
+        bottom = y - h if vertical else (height - h) / 2
+        ax.add_patch(FancyBboxPatch((left, bottom), w, h, facecolor="#eef3fb", edgecolor="0.3",
+                                    boxstyle="round,pad=0,rounding_size=0.08"))
+        ax.text(left + w / 2, bottom + h / 2, "\n".join(lines), ha="center", va="center",
+                fontsize=10, linespacing=1.4)
+        here = (left + w / 2, bottom + h) if vertical else (left, bottom + h / 2)
+        if previous is not None:
+            ax.annotate("", xy=here, xytext=previous,
+                        arrowprops=dict(arrowstyle="-|>", color="0.3"))
+        previous = (left + w / 2, bottom) if vertical else (left + w, bottom + h / 2)
+        x, y = x + w + gap, y - h - gap

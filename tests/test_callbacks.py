@@ -22,6 +22,7 @@ from lstmkit.callbacks import (  # noqa: E402
     ModelCheckpoint,
     ReduceLROnPlateau,
     ResetStates,
+    TerminateOnNaN,
 )
 from lstmkit.layers import LSTM, Dense  # noqa: E402
 from lstmkit.models import Sequential, load_model  # noqa: E402
@@ -316,7 +317,35 @@ def test_csv_logger_writes_the_history(tmp_path):
                                history.history["val_loss"], rtol=1e-6)
 
 
-def test_reduce_lr_on_plateau_matches_keras():
+def poison_at(epoch_number, model, weights_of):
+    """A callback that sets the model's first weight to NaN at the end of an epoch."""
+    def poison(epoch, logs=None):
+        if epoch == epoch_number:
+            weights = weights_of(model)
+            weights[0] = np.full_like(weights[0], np.nan)
+            model.set_weights(weights)
+    return poison
+
+
+def test_terminate_on_nan_ends_the_history_where_keras_does(capsys):
+    km, lk = both_models(Y)
+    fit = dict(batch_size=8, epochs=6, verbose=0, shuffle=False)
+    want = km.fit(X, Y, **fit, callbacks=[
+        keras.callbacks.LambdaCallback(on_epoch_end=poison_at(1, km, keras.Model.get_weights)),
+        keras.callbacks.TerminateOnNaN()])
+    got = lk.fit(X, Y, **fit, callbacks=[
+        LambdaCallback(on_epoch_end=poison_at(1, lk, Sequential.get_weights)),
+        TerminateOnNaN()])
+    assert len(want.epoch) == 3  # Keras stops in the first batch of the third epoch
+    assert got.epoch == want.epoch
+    assert np.isnan(got.history["loss"][2]) and np.isfinite(got.history["loss"][:2]).all()
+    np.testing.assert_allclose(got.history["loss"][:2], want.history["loss"][:2], rtol=1e-4)
+    assert lk.stop_training
+    assert "Epoch 3: Invalid loss, terminating training" in capsys.readouterr().out
+    assert len(lk.fit(X, Y, epochs=4, verbose=0, callbacks=[TerminateOnNaN()]).epoch) == 1
+    _, healthy = both_models(Y)
+    assert len(healthy.fit(X, Y, epochs=4, verbose=0, callbacks=[TerminateOnNaN()]).epoch) == 4
+
     km, lk = both_models(Y, lr=0.02)
     kwargs = dict(monitor="loss", factor=0.5, patience=1, min_delta=0.03, cooldown=1)
     fit = dict(batch_size=40, epochs=8, shuffle=False, verbose=0)

@@ -135,3 +135,61 @@ def test_plotting_leaves_pyplot_and_the_backend_alone():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "False"
+
+
+def tutorial_model():
+    from lstmkit.layers import LSTM, Bidirectional, Dense, Dropout
+    from lstmkit.models import Sequential
+
+    return Sequential([
+        Bidirectional(LSTM(8, return_sequences=True, name="encoder"), input_shape=(5, 1),
+                      name="both_ways"),
+        Dropout(0.2, name="dropout"), LSTM(4, name="lstm"), Dense(1, activation="sigmoid")])
+
+
+def box_texts(fig):
+    return [text.get_text() for text in fig.axes[0].texts if text.get_text()]  # not arrows
+
+
+def test_plot_model_draws_one_box_per_layer_with_keras_labels(tmp_path):
+    from lstmkit.utils import plot_model
+
+    model = tutorial_model()
+    path = tmp_path / "model.png"
+    fig = plot_model(model, to_file=path, show_shapes=True, show_layer_activations=True,
+                     show_trainable=True, show_dtype=True)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    texts = box_texts(fig)
+    assert texts[0].splitlines()[:2] == ["both_ways_input (InputLayer)",
+                                         "input: (None, 5, 1)    output: (None, 5, 1)"]
+    assert texts[1].startswith(
+        "both_ways(encoder) (Bidirectional(LSTM))\ninput: (None, 5, 1)    output: (None, 5, 16)")
+    assert texts[3] == ("lstm (LSTM)\nactivation: tanh\ninput: (None, 5, 16)    output: "
+                        "(None, 4)\ndtype: float32\ntrainable: yes")
+    assert box_texts(plot_model(model, to_file=tmp_path / "m.svg",
+                                show_layer_names=False))[1:] == [
+        "Bidirectional(LSTM)", "Dropout", "LSTM", "Dense"]
+    assert (tmp_path / "m.svg").read_text().lstrip().startswith("<?xml")
+    wide, tall = (plot_model(model, to_file=tmp_path / f"{d}.pdf", rankdir=d).get_size_inches()
+                  for d in ("LR", "TB"))
+    assert wide[0] > tall[0] and wide[1] < tall[1]
+    assert (tmp_path / "LR.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_plot_model_errors(tmp_path):
+    from lstmkit.layers import Dense
+    from lstmkit.models import Sequential
+    from lstmkit.utils.vis_utils import plot_model  # Keras 2's path
+
+    with pytest.raises(ValueError, match=r"needs a built model: give the first layer input_sh"):
+        plot_model(Sequential([Dense(1)]), to_file=tmp_path / "m.png")
+    with pytest.raises(ValueError, match=r"to_file must end in one of matplotlib's formats "
+                                         r"\[.*'png'.*got '.*model.docx'"):
+        plot_model(tutorial_model(), to_file=str(tmp_path / "model.docx"))
+    with pytest.raises(ValueError, match=r"rankdir must be 'TB' .* or 'LR' .*, got 'BT'"):
+        plot_model(tutorial_model(), to_file=tmp_path / "m.png", rankdir="BT")
+    with pytest.raises(ValueError, match=r"draws a Sequential model with layers, got str"):
+        plot_model("model", to_file=tmp_path / "m.png")
+    with pytest.raises(FileNotFoundError, match=r"the folder .*missing does not exist"):
+        plot_model(tutorial_model(), to_file=tmp_path / "missing" / "m.png")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
