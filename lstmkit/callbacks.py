@@ -13,6 +13,7 @@ Batch-level hooks cannot run inside a compiled epoch and are refused.
 import csv
 import math
 import numbers
+import os
 import warnings
 from typing import NamedTuple
 
@@ -342,6 +343,63 @@ class TerminateOnNaN(Callback):
         if loss is not None and not math.isfinite(loss):
             print(f"Epoch {epoch + 1}: Invalid loss, terminating training")
             self.model.stop_training = True
+
+
+class TensorBoard(Callback):
+    """Write each epoch's logs where TensorBoard reads them (Keras's callback):
+    ``log_dir/train`` gets ``epoch_loss`` and ``epoch_<metric>``, ``log_dir/validation``
+    the validation values under the same names, step = epoch; with ``histogram_freq=N``,
+    every N-th epoch adds a histogram of each weight (``<layer>/<weight>``).
+
+    Needs tensorboardX (``pip install 'lstmkit[tensorboard]'``). An lstmkit model is no
+    TensorFlow graph: ``write_graph``, ``write_images``, ``profile_batch`` and the
+    embedding options are accepted and write nothing."""
+
+    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
+                 write_steps_per_second=False, update_freq="epoch", profile_batch=0,
+                 embeddings_freq=0, embeddings_metadata=None, **keras2_options):
+        super().__init__()
+        unknown = sorted(set(keras2_options) - {"batch_size", "write_grads",
+                                                "embeddings_layer_names", "embeddings_data"})
+        if unknown:
+            raise TypeError(f"TensorBoard got unexpected arguments {unknown}.")
+        if update_freq != "epoch":
+            raise ValueError(f"TensorBoard update_freq must be 'epoch' (lstmkit runs no Python "
+                             f"within an epoch), got {update_freq!r}.")
+        if isinstance(histogram_freq, bool) or not isinstance(histogram_freq, int) or \
+                histogram_freq < 0:
+            raise ValueError(f"TensorBoard histogram_freq must be an integer >= 0 (0: no "
+                             f"histograms), got {histogram_freq!r}.")
+        try:
+            from tensorboardX import SummaryWriter
+        except ImportError:
+            raise ImportError("TensorBoard writes its files with the tensorboardX package: "
+                              "pip install 'lstmkit[tensorboard]' (or pip install "
+                              "tensorboardX).") from None
+        self._writer_class, self._writers = SummaryWriter, {}
+        self.log_dir, self.histogram_freq = os.fspath(log_dir), histogram_freq
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, value in (logs or {}).items():
+            run = "validation" if name.startswith("val_") else "train"
+            self._writer(run).add_scalar(f"epoch_{name.removeprefix('val_')}", value, epoch)
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            for layer in self.model.layers:
+                names = [n for n in layer.weight_names if n in (layer.params or {})]
+                for name, weights in zip(names, layer.get_weights(), strict=True):
+                    self._writer("train").add_histogram(f"{layer.name}/{name}", weights, epoch)
+        for writer in self._writers.values():
+            writer.flush()
+
+    def on_train_end(self, logs=None):
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+
+    def _writer(self, run: str):
+        if run not in self._writers:
+            self._writers[run] = self._writer_class(os.path.join(self.log_dir, run))
+        return self._writers[run]
 
 
 class Plan(NamedTuple):

@@ -3,6 +3,7 @@ the History, and the errors."""
 
 import csv
 import os
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -22,6 +23,7 @@ from lstmkit.callbacks import (  # noqa: E402
     ModelCheckpoint,
     ReduceLROnPlateau,
     ResetStates,
+    TensorBoard,
     TerminateOnNaN,
 )
 from lstmkit.layers import LSTM, Dense  # noqa: E402
@@ -441,3 +443,55 @@ def test_keras2_set_value_on_the_learning_rate():
     assert results[0] == results[1]
     with pytest.raises(TypeError, match=r"K.set_value takes model.optimizer.lr"):
         K.set_value(np.zeros(2), 1.0)
+
+
+def tensorboard_events(folder):
+    """``{tag: [(step, value or weights)]}`` from the event files in ``folder``: TFRecords
+    (length, its CRC, the data, its CRC) of ``Event`` protocol buffers."""
+    from tensorboardX.proto.event_pb2 import Event
+
+    found = {}
+    for path in sorted(folder.glob("events.out.tfevents.*")):
+        data, at = path.read_bytes(), 0
+        while at < len(data):
+            (length,) = np.frombuffer(data[at:at + 8], "<u8")
+            event = Event.FromString(data[at + 12:at + 12 + int(length)])
+            at += 12 + int(length) + 4
+            for value in event.summary.value:
+                found.setdefault(value.tag, []).append(
+                    (event.step, value.simple_value if value.HasField("simple_value")
+                     else value.histo))
+    return found
+
+
+def test_tensorboard_writes_keras_runs_and_tags(tmp_path):
+    _, lk = both_models(LABELS, activation="softmax", metrics=["accuracy"])
+    history = lk.fit(X, LABELS, epochs=4, validation_split=0.25, verbose=0,
+                     callbacks=[TensorBoard(log_dir=tmp_path / "logs", histogram_freq=2)])
+    train, val = (tensorboard_events(tmp_path / "logs" / run) for run in ("train", "validation"))
+    for name in ("loss", "accuracy"):
+        assert [step for step, _ in train[f"epoch_{name}"]] == [0, 1, 2, 3]
+        np.testing.assert_allclose([v for _, v in train[f"epoch_{name}"]],
+                                   history.history[name], rtol=1e-6)
+        np.testing.assert_allclose([v for _, v in val[f"epoch_{name}"]],
+                                   history.history[f"val_{name}"], rtol=1e-6)
+    histogram = dict(train[f"{lk.layers[0].name}/kernel"])  # every second epoch
+    assert sorted(histogram) == [0, 2]
+    assert histogram[2].num == lk.layers[0].get_weights()[0].size
+    assert {tag for tag in train if "/" in tag} == {
+        f"{layer.name}/{name}" for layer in lk.layers for name in layer.weight_names}
+
+
+def test_tensorboard_arguments(monkeypatch):
+    TensorBoard(write_graph=True, write_images=False, profile_batch=2, batch_size=32,
+                write_grads=False)  # Keras 2 tutorials' arguments are accepted
+    with pytest.raises(ValueError, match=r"update_freq must be 'epoch' \(lstmkit runs no "
+                                         r"Python within an epoch\), got 'batch'"):
+        TensorBoard(update_freq="batch")
+    with pytest.raises(ValueError, match=r"histogram_freq must be an integer >= 0"):
+        TensorBoard(histogram_freq=-1)
+    with pytest.raises(TypeError, match=r"unexpected arguments \['log_path'\]"):
+        TensorBoard(log_path="logs")
+    monkeypatch.setitem(sys.modules, "tensorboardX", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'lstmkit\[tensorboard\]'"):
+        TensorBoard()
