@@ -662,6 +662,18 @@ class Sequential:
         """The architecture as JSON (Keras 2); ``model_from_json`` builds it again."""
         return serialization.to_json(self, **kwargs)
 
+    def get_config(self) -> dict:
+        """The architecture as Keras 2's dict: ``{"name", "layers": [{"class_name",
+        "config"}, ...], "build_input_shape"}``; ``Sequential.from_config`` builds it
+        again."""
+        return serialization.model_config(self)["config"]
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Sequential":
+        """A new model (fresh weights) of the architecture ``get_config()`` gave."""
+        return serialization.model_from_config({"class_name": "Sequential", "config": config},
+                                               "Sequential.from_config's config")
+
     def __repr__(self):
         return f"<Sequential name={self.name!r} layers={[layer.name for layer in self.layers]}>"
 

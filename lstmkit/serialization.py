@@ -324,6 +324,12 @@ def model_from_json(json_string):
     where = "model_from_json's string"
     data = parse_json(json_string, where)
     check_format_version(data, where)
+    return model_from_config(data, where)
+
+
+def model_from_config(data, where: str):
+    """A new model from ``model_config``'s data, built (with fresh weights) when the input
+    shape is known."""
     name, layers, shape = layers_from_config(data, where)
     model = new_sequential(layers, name)
     if shape is not None and not model.built:

@@ -249,6 +249,20 @@ def test_to_json_and_model_from_json():
     assert not np.array_equal(rebuilt.get_weights()[0], model.get_weights()[0])  # fresh
 
 
+def test_get_config_and_from_config():
+    model = stacked_model()
+    config = model.get_config()
+    assert [layer["class_name"] for layer in config["layers"]] == [
+        type(layer).__name__ for layer in model.layers]
+    rebuilt = Sequential.from_config(config)
+    assert rebuilt.get_config() == config and rebuilt.built
+    assert [w.shape for w in rebuilt.get_weights()] == [w.shape for w in model.get_weights()]
+    with pytest.raises(ValueError, match=r"Sequential.from_config's config: layer 0 is an "
+                                         r"unknown layer 'Conv2D'"):
+        Sequential.from_config({"name": "s", "layers": [{"class_name": "Conv2D",
+                                                         "config": {}}]})
+
+
 def test_to_json_keeps_seeded_initializers():
     set_random_seed(0)
     model = Sequential([Dense(3, input_shape=(4,), kernel_initializer=initializers.RandomNormal(
