@@ -385,8 +385,7 @@ class TensorBoard(Callback):
             self._writer(run).add_scalar(f"epoch_{name.removeprefix('val_')}", value, epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             for layer in self.model.layers:
-                names = [n for n in layer.weight_names if n in (layer.params or {})]
-                for name, weights in zip(names, layer.get_weights(), strict=True):
+                for name, weights in layer.named_weights():
                     self._writer("train").add_histogram(f"{layer.name}/{name}", weights, epoch)
         for writer in self._writers.values():
             writer.flush()

@@ -46,6 +46,7 @@ _SETTINGS = {
     "Reshape": ("target_shape",),
     "Masking": ("mask_value",),
     "LayerNormalization": ("axis", "epsilon", "center", "scale"),
+    "BatchNormalization": ("axis", "momentum", "epsilon", "center", "scale"),
     "Conv1D": ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation",
                "use_bias"),
     "MaxPooling1D": ("pool_size", "strides", "padding"),

@@ -34,21 +34,26 @@ from lstmkit.layers.inputs import InputLayer
 from lstmkit.summary import summary_table
 
 
-def sequential_forward(layers, params, states, x, *, training: bool, key):
+def sequential_forward(layers, params, states, x, *, training: bool, key, rows=None):
     """Apply ``layers`` in order: x (B, ...) -> (y_pred (B, ...), new states, the output's
     mask (B, T) or None). Pure.
 
     ``states`` holds a stateful layer's carry, ``None`` for every other layer (which then
-    starts from zeros and hands back ``None``). A mask of real timesteps (from
-    ``Embedding(mask_zero=True)`` or ``Masking``) goes along to the layers that take it.
+    starts from zeros and hands back ``None``, except a layer with batch statistics in
+    training, which hands back its new moving averages). A mask of real timesteps (from
+    ``Embedding(mask_zero=True)`` or ``Masking``) goes along to the layers that take it,
+    and ``rows`` (B,), the 0/1 weights of a training batch's real samples, to the layers
+    with batch statistics.
     """
     keys = [None] * len(layers) if key is None else list(jax.random.split(key, len(layers)))
     new_states, mask = [], None
     for layer, p, s, k in zip(layers, params, states, keys, strict=True):
-        masks = {"mask": mask} if mask is not None and layer.takes_mask else {}
-        y, s = layer.apply(p, x, s, training=training, key=k, **masks)
+        extra = {"mask": mask} if mask is not None and layer.takes_mask else {}
+        if layer.batch_statistics:
+            extra["rows"] = rows
+        y, s = layer.apply(p, x, s, training=training, key=k, **extra)
         x, mask = y, layer.compute_mask(x, mask)
-        new_states.append(s if layer.stateful else None)
+        new_states.append(s if layer.stateful or layer.batch_statistics else None)
     return x, new_states, mask
 
 
@@ -254,7 +259,9 @@ class Sequential:
             for m in self.metrics)
         return training.Objective(self._forward(), self._loss_fn, resolved,
                                   mask_reaches_output(self.layers),
-                                  tuple(not layer.trainable for layer in self.layers))
+                                  tuple(not layer.trainable for layer in self.layers),
+                                  tuple(layer.batch_statistics and layer.trainable
+                                        for layer in self.layers))
 
     def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);

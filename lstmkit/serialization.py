@@ -31,6 +31,7 @@ from lstmkit.layers import (
     LSTM,
     Activation,
     AveragePooling1D,
+    BatchNormalization,
     Bidirectional,
     Conv1D,
     CuDNNGRU,
@@ -58,7 +59,7 @@ LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU, Dense, Dropout, SpatialDropout1D, Activation,
     Embedding, RepeatVector, Flatten, Reshape, Masking, Bidirectional, TimeDistributed,
     Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D,
-    LayerNormalization)}
+    LayerNormalization, BatchNormalization)}
 INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

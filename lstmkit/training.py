@@ -49,6 +49,8 @@ class Objective(NamedTuple):
     metrics: tuple[Metric, ...]
     masked: bool = False  # a mask of timesteps reaches the output, the loss and metrics
     frozen: tuple[bool, ...] = ()  # per layer: trainable=False, its weights left alone
+    # per layer: its moving averages come from the forward pass (BatchNormalization)
+    moving: tuple[bool, ...] = ()
 
 
 def per_sample(values: jax.Array, batch: int) -> jax.Array:
@@ -140,7 +142,7 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
             params = [lax.stop_gradient(p) if frozen else p
                       for p, frozen in zip(params, objective.frozen, strict=True)]
         y_pred, states, mask = objective.forward(params, state.states, x, training=True,
-                                                 key=key)
+                                                 key=key, rows=weights)
         loss, rows = weighted_loss(objective, y, y_pred, weights, sample_weight, mask)
         return loss, (rows, y_pred, states, mask)
 
@@ -154,6 +156,11 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
         params = [old if frozen else new
                   for old, new, frozen in zip(state.params, params, objective.frozen,
                                               strict=True)]
+    if any(objective.moving):  # the new moving averages, whatever the optimizer did
+        params = [{**p, **s} if moving else p
+                  for p, s, moving in zip(params, states, objective.moving, strict=True)]
+        states = [None if moving else s for s, moving in zip(states, objective.moving,
+                                                            strict=True)]
     sums = batch_sums(objective, y, y_pred, weights, values, mask)
     return state._replace(params=params, opt_state=opt_state, states=states), sums
 

@@ -148,6 +148,76 @@ def test_layer_normalization_matches_keras_and_trains_alike(settings):
     assert_same_weights(lk, km, ATOL)
 
 
+def batch_norm_models(settings, frozen=False):
+    """LSTM -> BatchNormalization over (batch, timesteps) -> LSTM -> BatchNormalization
+    over the batch -> Dense, in Keras and lstmkit, with Keras's random weights and moving
+    variances > 0 in both."""
+    def layers(L, **first):
+        norm = L.BatchNormalization(**settings, trainable=not frozen)
+        return [L.LSTM(6, return_sequences=True, **first), norm, L.LSTM(3),
+                L.BatchNormalization(**settings), L.Dense(2)]
+    km = keras_model(layers(keras.layers))
+    lk = lstmkit_model(*layers(lstmkit.layers, input_shape=(T, F)))
+    rng = seed_all(63)
+    km.set_weights([np.abs(w) + 0.5 if "variance" in v.path else
+                    rng.normal(0.0, 0.5, w.shape).astype("float32")
+                    for v, w in zip(km.weights, km.get_weights(), strict=True)])
+    lk.set_weights(km.get_weights())
+    return km, lk
+
+
+@pytest.mark.parametrize("settings, frozen", [
+    ({}, False), ({"momentum": 0.9, "epsilon": 1e-5, "center": False}, False),
+    ({"scale": False}, False), ({}, True)], ids=["default", "momentum_no_center", "no_scale",
+                                                  "frozen"])
+def test_batch_normalization_matches_keras_and_trains_alike(settings, frozen):
+    km, lk = batch_norm_models(settings, frozen)
+    assert lk.count_params() == km.count_params()
+    x, y = regression_data(64, n=20)
+    assert_same_predictions(km, lk, x)  # inference: the moving averages
+    before = lk.layers[1].get_weights()[-2]  # the first moving mean
+    histories = []
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.Adam(0.01), "mse")
+        # 16 samples to train on in batches of 6: lstmkit pads the last batch of 4,
+        # whose padding rows must stay out of the batch statistics.
+        histories.append(model.fit(x, y, batch_size=6, epochs=3, shuffle=False, verbose=0,
+                                   validation_split=0.2).history)
+    assert_same_weights(lk, km, ATOL)  # gamma, beta and the moving averages
+    for name in ("loss", "val_loss"):
+        np.testing.assert_allclose(histories[1][name], histories[0][name], rtol=1e-4)
+    assert frozen == np.array_equal(lk.layers[1].get_weights()[-2], before)  # moved, or not
+    assert_same_predictions(km, lk, x)
+
+
+def test_batch_normalization_under_a_mask_matches_keras():
+    rng = seed_all(65)
+    x = padded_tokens(rng, "post", n=12)
+    y = rng.integers(0, 2, (12, 1)).astype("float32")
+
+    def layers(L):
+        return [L.Embedding(20, 4, mask_zero=True), L.BatchNormalization(momentum=0.8),
+                L.LSTM(3), L.Dense(1)]
+    km, lk, km_hist, lk_hist = train_both(
+        layers(keras.layers), layers(lstmkit.layers), (keras.optimizers.Adam(0.01),
+                                                       lstmkit.optimizers.Adam(0.01)),
+        "mse", x, y, epochs=3, batch_size=5, seed=65, timesteps=8, features=None)
+    assert_same_weights(lk, km, ATOL)
+    np.testing.assert_allclose(lk_hist.history["loss"], km_hist.history["loss"], rtol=1e-4)
+
+
+def test_batch_normalization_called_on_arrays_moves_its_averages_as_keras_does():
+    x = np.random.default_rng(66).normal(2.0, 3.0, (5, 4, 3)).astype("float32")
+    kb, lb = keras.layers.BatchNormalization(momentum=0.5), lstmkit.layers.BatchNormalization(
+        momentum=0.5)
+    for training in (True, False, True):
+        np.testing.assert_allclose(lb(x, training=training),
+                                   keras.ops.convert_to_numpy(kb(x, training=training)),
+                                   atol=ATOL)
+    for g, e in zip(lb.get_weights(), kb.get_weights(), strict=True):
+        np.testing.assert_allclose(g, e, atol=ATOL)
+
+
 def test_a_frozen_pretrained_embedding_trains_as_in_keras():
     """The GloVe tutorials' Embedding(..., weights=[matrix], trainable=False): the
     embedding stays as given, the rest trains as Keras's (SGD with momentum), and the

@@ -17,7 +17,7 @@ from lstmkit.layers.core import (
 )
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.inputs import Input, InputLayer
-from lstmkit.layers.normalization import LayerNormalization
+from lstmkit.layers.normalization import BatchNormalization, LayerNormalization
 from lstmkit.layers.pooling import (
     AveragePooling1D,
     GlobalAveragePooling1D,
@@ -29,6 +29,7 @@ from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "SpatialDropout1D", "Activation",
            "RepeatVector", "Flatten", "Reshape", "Lambda", "Masking", "LayerNormalization",
+           "BatchNormalization",
            "Embedding", "LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
            "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
            "GlobalMaxPooling1D", "GlobalAveragePooling1D"]

@@ -86,6 +86,11 @@ class Layer:
     # ``apply(..., mask=...)``; any other layer drops them, with Keras's warning.
     supports_masking = False
     takes_mask = False
+    # A layer with batch statistics (BatchNormalization) gets ``apply(..., rows=...)``, the
+    # 0/1 weights of the batch's real samples, while training, and hands back the new
+    # values of its ``moving_names`` weights as its state; fit stores them in its weights.
+    batch_statistics = False
+    moving_names: tuple[str, ...] = ()
 
     @property
     def uses_dropout(self) -> bool:
@@ -212,13 +217,17 @@ class Layer:
 
     def get_weights(self) -> list[np.ndarray]:
         """Weights as NumPy arrays in Keras's order (kernel, recurrent_kernel, bias)."""
+        return [w for _, w in self.named_weights()]
+
+    def named_weights(self) -> list[tuple[str, np.ndarray]]:
+        """``(name, weights)`` pairs in Keras's order; empty until built."""
         if not self.built:
             return []
-        return [np.asarray(self.params[n]) for n in self.weight_names if n in self.params]
+        return [(n, np.asarray(self.params[n])) for n in self.weight_names if n in self.params]
 
     def set_weights(self, weights) -> None:
         """Replace the weights; count and shapes must match ``get_weights()``."""
-        current = self.get_weights()
+        current = self.named_weights()
         if not self.built and len(weights) > 0:
             raise ValueError(
                 f"Layer {self.name!r} is not built yet, so it has no weights to set. "
@@ -228,11 +237,10 @@ class Layer:
         if len(weights) != len(current):
             raise ValueError(
                 f"Layer {self.name!r} expects {len(current)} weight arrays "
-                f"{[w.shape for w in current]}, got {len(weights)}."
+                f"{[w.shape for _, w in current]}, got {len(weights)}."
             )
-        names = [n for n in self.weight_names if n in self.params]
         new = {}
-        for name, old, w in zip(names, current, weights, strict=True):
+        for (name, old), w in zip(current, weights, strict=True):
             w = np.asarray(w)
             if w.shape != old.shape:
                 raise ValueError(
