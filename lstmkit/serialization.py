@@ -351,7 +351,9 @@ def compile_from_config(model, config: dict, where: str) -> None:
     """``model.compile`` with the settings ``compile_config`` wrote."""
     settings = field(config, "optimizer", dict, where)
     optimizer = _checked_call(where, optimizers.deserialize, settings)
-    _check_numbers(type(optimizer), settings["config"], f"{where} optimizer")
+    numbers = {k: v for k, v in settings["config"].items()  # a schedule checks its own
+               if not (k == "learning_rate" and isinstance(v, dict))}
+    _check_numbers(type(optimizer), numbers, f"{where} optimizer")
     loss = _checked_call(where, losses.from_config_entry,
                          field(config, "loss", (str, dict), where))
     entries = [require(m, (str, dict), f"{where} metric")

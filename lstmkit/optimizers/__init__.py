@@ -4,7 +4,9 @@
 ``optax.GradientTransformation``; a raw optax transformation is accepted as well. Defaults
 are Keras's. Gradient clipping follows Keras: ``clipnorm`` clips each weight's gradient by
 its own norm, ``global_clipnorm`` all of them together, ``clipvalue`` element-wise.
-Keras 2's ``lr`` and ``decay`` (``lr / (1 + decay * step)``) are accepted.
+Keras 2's ``lr`` and ``decay`` (``lr / (1 + decay * step)``) are accepted, and so is a
+learning rate that changes with every step: a schedule from ``lstmkit.optimizers.schedules``
+(Keras's) or an optax schedule.
 
 Adam matches Keras exactly: Keras adds epsilon to the uncorrected ``sqrt(v)``, which is
 optax's bias-corrected form with epsilon ``eps / sqrt(1 - beta_2**t)`` at step ``t``, given
@@ -18,6 +20,7 @@ import optax
 
 from lstmkit import registry
 from lstmkit.backend import Rate
+from lstmkit.optimizers import schedules
 from lstmkit.registry import lookup
 
 
@@ -30,11 +33,13 @@ class Optimizer:
             if learning_rate != type(self).default_learning_rate:
                 raise ValueError("Give either learning_rate or its Keras 2 alias lr, not both.")
             learning_rate = lr
+        if isinstance(learning_rate, dict):  # a saved schedule
+            learning_rate = schedules.deserialize(learning_rate)
         if not callable(learning_rate) and not (
                 isinstance(learning_rate, int | float) and learning_rate > 0):
             raise ValueError(
-                f"learning_rate must be a positive number or an optax schedule, "
-                f"got {learning_rate!r}.")
+                f"learning_rate must be a positive number, a schedule from "
+                f"lstmkit.optimizers.schedules or an optax schedule, got {learning_rate!r}.")
         self.learning_rate = learning_rate
         self.decay = decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
@@ -61,7 +66,7 @@ class Optimizer:
         if not self.decay:
             return self.learning_rate
         lr, decay = self.learning_rate, self.decay
-        return lambda step: lr / (1.0 + decay * step)
+        return lambda step: (lr(step) if callable(lr) else lr) / (1.0 + decay * step)
 
     def transformation(self) -> optax.GradientTransformation:
         """Clipping (per weight, as Keras clips), then the update rule over all weights as
@@ -78,8 +83,12 @@ class Optimizer:
         return optax.chain(*clips, optax.flatten(self.core(self.schedule())))
 
     def get_config(self) -> dict:
-        """The constructor arguments that rebuild this optimizer: ``type(self)(**config)``."""
-        return dict(vars(self))
+        """The constructor arguments that rebuild this optimizer: ``type(self)(**config)``
+        (a schedule as its config)."""
+        config = dict(vars(self))
+        if isinstance(self.learning_rate, schedules.LearningRateSchedule):
+            config["learning_rate"] = schedules.serialize(self.learning_rate)
+        return config
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if v not in (None, 0.0))
