@@ -29,12 +29,43 @@ def gelu(x: jax.Array) -> jax.Array:
     return jax.nn.gelu(x, approximate=False)
 
 
+def relu(x: jax.Array, negative_slope=0.0, max_value=None, threshold=0.0) -> jax.Array:
+    """Keras's general ReLU: ``x`` above ``threshold`` (at most ``max_value``), and
+    ``negative_slope * (x - threshold)`` below it."""
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return jax.nn.relu(x)
+    y = jnp.where(x > threshold, x, 0.0)
+    if max_value is not None:
+        y = jnp.clip(y, 0.0, max_value)
+    return y - negative_slope * jax.nn.relu(threshold - x)
+
+
+def leaky_relu(x: jax.Array, negative_slope=0.2) -> jax.Array:
+    """``x``, or ``negative_slope * x`` below 0 (Keras's default slope for the name)."""
+    return jax.nn.leaky_relu(x, negative_slope)
+
+
+def log_softmax(x: jax.Array) -> jax.Array:
+    """Log of the softmax over the last axis."""
+    return jax.nn.log_softmax(x, axis=-1)
+
+
+def mish(x: jax.Array) -> jax.Array:
+    """``x * tanh(softplus(x))``."""
+    return x * jnp.tanh(jax.nn.softplus(x))
+
+
 _ACTIVATIONS: dict[str, Activation] = {
     "linear": linear,
     "sigmoid": jax.nn.sigmoid,
     "hard_sigmoid": jax.nn.hard_sigmoid,
     "tanh": jnp.tanh,
     "relu": jax.nn.relu,
+    "relu6": jax.nn.relu6,
+    "leaky_relu": leaky_relu,
+    "exponential": jnp.exp,
+    "log_softmax": log_softmax,
+    "mish": mish,
     "softmax": softmax,
     "elu": jax.nn.elu,
     "selu": jax.nn.selu,

@@ -27,6 +27,7 @@ import lstmkit
 from lstmkit import initializers, losses, metrics, optimizers
 from lstmkit.data.scalers import MinMaxScaler, StandardScaler
 from lstmkit.layers import (
+    ELU,
     GRU,
     LSTM,
     Activation,
@@ -40,12 +41,17 @@ from lstmkit.layers import (
     Dropout,
     Embedding,
     Flatten,
+    GaussianDropout,
+    GaussianNoise,
     GlobalAveragePooling1D,
     GlobalMaxPooling1D,
     Layer,
     LayerNormalization,
+    LeakyReLU,
     Masking,
     MaxPooling1D,
+    PReLU,
+    ReLU,
     RepeatVector,
     Reshape,
     SimpleRNN,
@@ -59,7 +65,8 @@ LAYERS = {cls.__name__: cls for cls in (
     LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU, Dense, Dropout, SpatialDropout1D, Activation,
     Embedding, RepeatVector, Flatten, Reshape, Masking, Bidirectional, TimeDistributed,
     Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D,
-    LayerNormalization, BatchNormalization)}
+    LayerNormalization, BatchNormalization, LeakyReLU, ReLU, ELU, PReLU, GaussianNoise,
+    GaussianDropout)}
 INNER_LAYERS = ("layer", "backward_layer")  # the wrappers' settings that hold a layer
 SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, StandardScaler)}
 SCALER_TAG = "__scaler__"

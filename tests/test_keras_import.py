@@ -66,6 +66,10 @@ MODELS = {
         kl.Dense(1)]),
     "stateful_gru": lambda: keras.Sequential([
         keras.Input(batch_shape=(4, T, F)), kl.GRU(3, stateful=True), kl.Dense(1)]),
+    "activation_layers": lambda: keras.Sequential([
+        keras.Input((T, F)), kl.LSTM(4, return_sequences=True), kl.LeakyReLU(0.1),
+        kl.PReLU(shared_axes=[1]), kl.GaussianNoise(0.1), kl.LSTM(3), kl.ReLU(max_value=1.0),
+        kl.ELU(0.5), kl.GaussianDropout(0.2), kl.Dense(1)]),
     "batch_norm": lambda: keras.Sequential([
         keras.Input((T, F)), kl.LSTM(4, return_sequences=True),
         kl.BatchNormalization(momentum=0.9, epsilon=1e-4), kl.LSTM(3),
@@ -161,9 +165,9 @@ def test_an_imported_model_trains_and_saves_as_lstmkit(tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unsupported_layer_is_named(tmp_path, fmt):
-    km = keras.Sequential([keras.Input((T, F)), kl.GaussianNoise(0.1), kl.LSTM(2)])
-    with pytest.raises(ValueError, match=r"layer 1 \(GaussianNoise 'gaussian_noise.*'"
-                                         r"\) is a Keras GaussianNoise layer, "
+    km = keras.Sequential([keras.Input((T, F)), kl.UnitNormalization(), kl.LSTM(2)])
+    with pytest.raises(ValueError, match=r"layer 1 \(UnitNormalization 'unit_normalization.*'"
+                                         r"\) is a Keras UnitNormalization layer, "
                                          r"which lstmkit does not have; it imports Sequential "
                                          r"models of LSTM, GRU, SimpleRNN"):
         load_model(saved(km, tmp_path, fmt))
@@ -179,8 +183,8 @@ def test_functional_models_are_refused(tmp_path, fmt):
 
 
 def test_unknown_activation_is_named(tmp_path):
-    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, activation="relu6")])
-    with pytest.raises(ValueError, match="Unknown activation 'relu6'"):
+    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, activation="hard_silu")])
+    with pytest.raises(ValueError, match="Unknown activation 'hard_silu'"):
         load_model(saved(km, tmp_path, "keras"))
 
 

@@ -2,6 +2,7 @@
 semantics; ``Input`` / ``InputLayer`` declare a model's input shape. Keras 2's module
 paths (``lstmkit.layers.core``, ``.recurrent``, ...) hold them too."""
 
+from lstmkit.layers.advanced_activations import ELU, LeakyReLU, PReLU, ReLU
 from lstmkit.layers.base import Layer
 from lstmkit.layers.convolutional import Conv1D
 from lstmkit.layers.core import (
@@ -17,6 +18,7 @@ from lstmkit.layers.core import (
 )
 from lstmkit.layers.embeddings import Embedding
 from lstmkit.layers.inputs import Input, InputLayer
+from lstmkit.layers.noise import GaussianDropout, GaussianNoise
 from lstmkit.layers.normalization import BatchNormalization, LayerNormalization
 from lstmkit.layers.pooling import (
     AveragePooling1D,
@@ -29,7 +31,8 @@ from lstmkit.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "SpatialDropout1D", "Activation",
            "RepeatVector", "Flatten", "Reshape", "Lambda", "Masking", "LayerNormalization",
-           "BatchNormalization",
+           "BatchNormalization", "LeakyReLU", "ReLU", "ELU", "PReLU", "GaussianNoise",
+           "GaussianDropout",
            "Embedding", "LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
            "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
            "GlobalMaxPooling1D", "GlobalAveragePooling1D"]
