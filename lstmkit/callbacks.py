@@ -347,9 +347,10 @@ class TerminateOnNaN(Callback):
 
 class TensorBoard(Callback):
     """Write each epoch's logs where TensorBoard reads them (Keras's callback):
-    ``log_dir/train`` gets ``epoch_loss`` and ``epoch_<metric>``, ``log_dir/validation``
-    the validation values under the same names, step = epoch; with ``histogram_freq=N``,
-    every N-th epoch adds a histogram of each weight (``<layer>/<weight>``).
+    ``log_dir/train`` gets ``epoch_loss``, ``epoch_<metric>`` and ``epoch_learning_rate``,
+    ``log_dir/validation`` the validation values under the same names, step = epoch; with
+    ``histogram_freq=N``, every N-th epoch adds a histogram of each weight
+    (``<layer>/<weight>/histogram``).
 
     Needs tensorboardX (``pip install 'lstmkit[tensorboard]'``). An lstmkit model is no
     TensorFlow graph: ``write_graph``, ``write_images``, ``profile_batch`` and the
@@ -380,13 +381,18 @@ class TensorBoard(Callback):
         self.log_dir, self.histogram_freq = os.fspath(log_dir), histogram_freq
 
     def on_epoch_end(self, epoch, logs=None):
-        for name, value in (logs or {}).items():
+        logs = dict(logs or {})
+        rate = getattr(self.model.optimizer, "learning_rate", None)
+        if isinstance(rate, int | float) and not isinstance(rate, bool):
+            logs.setdefault("learning_rate", float(rate))  # as Keras 3 adds it
+        for name, value in logs.items():
             run = "validation" if name.startswith("val_") else "train"
             self._writer(run).add_scalar(f"epoch_{name.removeprefix('val_')}", value, epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             for layer in self.model.layers:
                 for name, weights in layer.named_weights():
-                    self._writer("train").add_histogram(f"{layer.name}/{name}", weights, epoch)
+                    self._writer("train").add_histogram(f"{layer.name}/{name}/histogram",
+                                                        weights, epoch)
         for writer in self._writers.values():
             writer.flush()
 

@@ -475,11 +475,13 @@ def test_tensorboard_writes_keras_runs_and_tags(tmp_path):
                                    history.history[name], rtol=1e-6)
         np.testing.assert_allclose([v for _, v in val[f"epoch_{name}"]],
                                    history.history[f"val_{name}"], rtol=1e-6)
-    histogram = dict(train[f"{lk.layers[0].name}/kernel"])  # every second epoch
+    np.testing.assert_allclose([v for _, v in train["epoch_learning_rate"]], [0.05] * 4)
+    histogram = dict(train[f"{lk.layers[0].name}/kernel/histogram"])  # every second epoch
     assert sorted(histogram) == [0, 2]
     assert histogram[2].num == lk.layers[0].get_weights()[0].size
     assert {tag for tag in train if "/" in tag} == {
-        f"{layer.name}/{name}" for layer in lk.layers for name in layer.weight_names}
+        f"{layer.name}/{name}/histogram" for layer in lk.layers for name in layer.weight_names}
+    assert sorted(val) == ["epoch_accuracy", "epoch_loss"]
 
 
 def test_tensorboard_arguments(monkeypatch):
