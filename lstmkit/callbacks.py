@@ -14,10 +14,11 @@ import csv
 import math
 import numbers
 import os
+import time
 import warnings
 from typing import NamedTuple
 
-from lstmkit import early_stopping, metrics
+from lstmkit import early_stopping, files, metrics, validation
 
 
 class History:
@@ -347,14 +348,17 @@ class TerminateOnNaN(Callback):
 
 class TensorBoard(Callback):
     """Write each epoch's logs where TensorBoard reads them (Keras's callback):
-    ``log_dir/train`` gets ``epoch_loss``, ``epoch_<metric>`` and ``epoch_learning_rate``,
-    ``log_dir/validation`` the validation values under the same names, step = epoch; with
-    ``histogram_freq=N``, every N-th epoch adds a histogram of each weight
-    (``<layer>/<weight>/histogram``).
+    ``log_dir/train`` gets ``epoch_loss``, ``epoch_<metric>``, ``epoch_learning_rate``
+    (a schedule's value after the epoch's steps) and, with ``write_steps_per_second``,
+    ``epoch_steps_per_second``; ``log_dir/validation`` the validation values under the same
+    names; step = epoch. With ``histogram_freq=N``, every N-th epoch adds a histogram of
+    each weight, tagged ``<layer>/<weight>/histogram`` (Keras 3 tags them by the weight's
+    full path, such as ``sequential/lstm/lstm_cell/kernel/histogram``).
 
     Needs tensorboardX (``pip install 'lstmkit[tensorboard]'``). An lstmkit model is no
     TensorFlow graph: ``write_graph``, ``write_images``, ``profile_batch`` and the
-    embedding options are accepted and write nothing."""
+    embedding options are accepted and write nothing, nor does lstmkit write Keras's
+    ``evaluation_<metric>_vs_iterations``."""
 
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,
@@ -378,13 +382,20 @@ class TensorBoard(Callback):
                               "pip install 'lstmkit[tensorboard]' (or pip install "
                               "tensorboardX).") from None
         self._writer_class, self._writers = SummaryWriter, {}
-        self.log_dir, self.histogram_freq = os.fspath(log_dir), histogram_freq
+        self.log_dir, self.histogram_freq = files.checked_path(log_dir, "log_dir"), histogram_freq
+        self.write_steps_per_second, self._epoch_start = bool(write_steps_per_second), 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
-        rate = getattr(self.model.optimizer, "learning_rate", None)
-        if isinstance(rate, int | float) and not isinstance(rate, bool):
-            logs.setdefault("learning_rate", float(rate))  # as Keras 3 adds it
+        rate = self.model._current_learning_rate()
+        if rate is not None:  # the rate now, as Keras 3 adds it (after any reduction)
+            logs["learning_rate"] = rate
+        if self.write_steps_per_second and self.params.get("steps"):
+            logs["steps_per_second"] = self.params["steps"] / (
+                time.perf_counter() - self._epoch_start)
         for name, value in logs.items():
             run = "validation" if name.startswith("val_") else "train"
             self._writer(run).add_scalar(f"epoch_{name.removeprefix('val_')}", value, epoch)
@@ -476,7 +487,7 @@ def _improves(sign: float, value: float, best: float | None, min_delta: float = 
 
 
 def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not validation.is_number(value):
         raise TypeError(f"EarlyStopping {name} must be a number, got {value!r}.")
     return float(value)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
+from lstmkit import validation
 from lstmkit.registry import config_name, from_config, lookup
 
 EPSILON = 1e-7
@@ -261,7 +262,7 @@ CLASSES = {cls.__name__.lower(): cls for cls in (
 
 
 def _number(name: str, value, valid: Callable[[float], bool], expected: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not valid(value):
+    if not validation.is_number(value) or not valid(value):
         raise ValueError(f"{name} must be a number {expected}, got {value!r}.")
     return float(value)
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from lstmkit import losses
+from lstmkit import losses, validation
 from lstmkit.registry import config_name, from_config, lookup, name_of
 
 
@@ -137,7 +137,7 @@ class BinaryAccuracy(MeanMetric):
     rises = True
 
     def __init__(self, name=None, threshold=0.5):
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        if not validation.is_number(threshold):
             raise ValueError(f"BinaryAccuracy threshold must be a number, got {threshold!r}.")
         self.threshold = float(threshold)
         super().__init__(name)

@@ -11,6 +11,7 @@ import warnings
 
 import jax
 import numpy as np
+import optax
 
 from lstmkit import callbacks as callbacks_lib
 from lstmkit import (
@@ -492,6 +493,16 @@ class Sequential:
                              "factor can change; compile again with the rate you want.")
         return np.float32(now / compiled)
 
+    def _current_learning_rate(self) -> float | None:
+        """The optimizer's learning rate now: its number, or its schedule's value at the
+        optimizer's step count (``None`` when neither is known)."""
+        rate = getattr(self.optimizer, "learning_rate", None)
+        if validation.is_number(rate):
+            return float(rate)
+        counts = [] if self._opt_state is None else optax.tree_utils.tree_get_all_with_path(
+            self._opt_state, "count")
+        return float(rate(counts[0][1])) if callable(rate) and counts else None
+
     def _training_key(self) -> np.ndarray:
         """The key of the next epoch's shuffle and dropout (``lstmkit.epoch_draws``)."""
         if self._key is None:
@@ -676,8 +687,9 @@ class Sequential:
         return serialization.model_config(self)["config"]
 
     @classmethod
-    def from_config(cls, config: dict) -> "Sequential":
-        """A new model (fresh weights) of the architecture ``get_config()`` gave."""
+    def from_config(cls, config: dict, custom_objects=None) -> "Sequential":
+        """A new model (fresh weights) of the architecture ``get_config()`` gave;
+        ``custom_objects`` is accepted and unused (``load_model`` says why)."""
         return serialization.model_from_config({"class_name": "Sequential", "config": config},
                                                "Sequential.from_config's config")
 
@@ -686,15 +698,21 @@ class Sequential:
 
 
 
-def load_model(filepath) -> Sequential:
+def load_model(filepath, custom_objects=None, compile=True) -> Sequential:
     """A model from an ``.lstmkit`` file (``model.save``), or a Keras Sequential model from a
     ``.keras`` or Keras 2 ``.h5`` file (needs ``pip install 'lstmkit[keras-import]'``). The
-    kind is read from the file's content; nothing in the file is ever executed."""
-    return saving.load_model(filepath)
+    kind is read from the file's content; nothing in the file is ever executed.
+
+    ``compile=False`` leaves an ``.lstmkit`` file's model uncompiled, as Keras does (Keras
+    files always load uncompiled). ``custom_objects`` is accepted for Keras's code: model
+    files hold no functions of yours to look up (``save`` refuses them), so it is unused.
+    """
+    return saving.load_model(filepath, compile=bool(compile))
 
 
-def model_from_json(json_string) -> Sequential:
-    """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights."""
+def model_from_json(json_string, custom_objects=None) -> Sequential:
+    """A new model with the architecture of ``model.to_json()`` (Keras 2), fresh weights;
+    ``custom_objects`` is accepted and unused (``load_model`` says why)."""
     return serialization.model_from_json(json_string)
 
 

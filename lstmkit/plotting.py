@@ -8,6 +8,7 @@ display, and the user's pyplot backend, if any, is left alone. Save one with
 """
 
 import os
+import re
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -191,15 +192,18 @@ def plot_forecast(actual, predicted, *, baseline=None, split=None, title=None) -
 
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                show_layer_names=True, rankdir="TB", expand_nested=False, dpi=96,
-               show_layer_activations=False, show_trainable=False) -> Figure:
+               layer_range=None, show_layer_activations=False, show_trainable=False,
+               splines=None) -> Figure:
     """Keras's ``plot_model``: a diagram of a Sequential model, one box per layer from the
     input down (``rankdir='TB'``) or left to right (``'LR'``), saved to ``to_file``.
 
     Drawn with matplotlib, so it needs neither pydot nor Graphviz. The file's extension
-    picks its format (png, pdf, svg, jpg, ...) and it is written atomically. The boxes
-    say each layer's name and type (a wrapper's with its inner layer's, whatever
-    ``expand_nested``), and optionally its input and output shapes, dtype, activation and
-    whether it is trainable.
+    picks its format (png, pdf, svg, jpg, ...; none: png) and it is written atomically.
+    The boxes say each layer's name and type (a wrapper's with its inner layer's,
+    whatever ``expand_nested``), and optionally its input and output shapes, dtype,
+    activation and whether it is trainable. ``layer_range=[first, last]`` (layer names,
+    or patterns that match them) draws those layers only. The defaults are Keras 2's
+    (layer names shown, 96 dpi); ``splines`` is accepted (the arrows are straight).
 
     Returns:
         The ``matplotlib.figure.Figure`` (a notebook shows it inline).
@@ -214,20 +218,42 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     if rankdir not in ("TB", "LR"):
         raise ValueError(f"rankdir must be 'TB' (top to bottom) or 'LR' (left to right), "
                          f"got {rankdir!r}.")
+    if not validation.is_number(dpi) or dpi <= 0:
+        raise ValueError(f"dpi must be a number > 0 (dots per inch), got {dpi!r}.")
     path = files.checked_path(to_file, "to_file")
     fig = Figure()
-    fmt = os.path.splitext(path)[1].removeprefix(".").lower()
+    fmt = os.path.splitext(path)[1].removeprefix(".").lower() or "png"
     formats = sorted(fig.canvas.get_supported_filetypes())
     if fmt not in formats:
         raise ValueError(f"to_file must end in one of matplotlib's formats {formats}, got "
                          f"{path!r}.")
     show = dict(shapes=show_shapes, dtype=show_dtype, names=show_layer_names,
                 activations=show_layer_activations, trainable=show_trainable)
-    boxes = [_box_lines(model, None, show)] + [_box_lines(model, layer, show)
-                                               for layer in model.layers]
+    first, last = _layer_range(model, layer_range)
+    boxes = [_box_lines(model, layer, show) for layer in model.layers[first:last + 1]]
+    if first == 0:
+        boxes.insert(0, _box_lines(model, None, show))
     _draw_boxes(fig, boxes, vertical=rankdir == "TB")
     files.write_atomically(path, lambda file: fig.savefig(file, format=fmt, dpi=dpi))
     return fig
+
+
+def _layer_range(model, layer_range) -> tuple[int, int]:
+    """The indices of the first and last layers ``layer_range`` names (Keras 2: two names
+    or patterns that ``re.match`` them), or the whole model."""
+    names = [layer.name for layer in model.layers]
+    if layer_range is None:
+        return 0, len(names) - 1
+    if not (isinstance(layer_range, list | tuple) and len(layer_range) == 2
+            and all(isinstance(n, str) for n in layer_range)):
+        raise ValueError(f"layer_range must be [first layer name, last layer name], got "
+                         f"{layer_range!r}.")
+    found = [next((i for i, name in enumerate(names) if re.match(pattern, name)), None)
+             for pattern in layer_range]
+    if None in found or found[0] > found[1]:
+        raise ValueError(f"layer_range {list(layer_range)} must name a first and a later "
+                         f"layer of the model, whose layers are {names}.")
+    return found[0], found[1]
 
 
 def _box_lines(model, layer, show) -> list[str]:

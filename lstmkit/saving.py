@@ -116,10 +116,11 @@ def write_zip(file, members: dict[str, bytes]) -> None:
 
 
 # ----- reading -----------------------------------------------------------------------
-def load_model(path):
+def load_model(path, compile: bool = True):
     """A model from an ``.lstmkit`` file, a Keras ``.keras`` file or a Keras 2 ``.h5`` file,
-    told apart by their content. Raises ``ValueError`` for anything else or anything
-    damaged (``FileNotFoundError`` for a missing file)."""
+    told apart by their content; with ``compile=False``, an ``.lstmkit`` file's model comes
+    back uncompiled (its weights alone). Raises ``ValueError`` for anything else or
+    anything damaged (``FileNotFoundError`` for a missing file)."""
     path = files.checked_path(path, "path")
     kind = files.sniff(path)
     if kind == "hdf5":
@@ -130,7 +131,7 @@ def load_model(path):
             zipfile.ZipFile(path) as archive:
         config = read_config(archive, path)
         if config.get("format") == "lstmkit":
-            return _load_lstmkit(archive, config, path)
+            return _load_lstmkit(archive, config, path, compile)
         if "class_name" in config:
             return keras_import.load_keras_zip(archive, config, path)
         raise files.not_a_model(path, "unknown")
@@ -174,7 +175,7 @@ def read_config(archive: zipfile.ZipFile, path: str) -> dict:
     return serialization.parse_json(data, f"{path}: {CONFIG}")
 
 
-def _load_lstmkit(archive: zipfile.ZipFile, config: dict, path: str):
+def _load_lstmkit(archive: zipfile.ZipFile, config: dict, path: str, compile: bool):
     """Check everything, then assemble the model; nothing is returned half-made."""
     _check_member_names(archive, path)
     serialization.check_format_version(config, path)
@@ -189,9 +190,9 @@ def _load_lstmkit(archive: zipfile.ZipFile, config: dict, path: str):
     required = {WEIGHTS} | ({OPTIMIZER} if has_opt else set()) | ({STATES} if stateful else set())
     _check_members_present(archive, required, path)
     model = _built_model(archive, name, layers, shape, path)
-    if compile_settings is not None:
+    if compile_settings is not None and compile:
         serialization.compile_from_config(model, compile_settings, f"{path}: compile")
-    if training is not None:
+    if training is not None and compile:
         _restore_training(model, archive, training, has_opt, path)
     model.preparation = serialization.preparation_from_config(
         config.get("preparation"), f"{path}: preparation")

@@ -20,6 +20,11 @@ def numeric(name: str, value) -> np.ndarray:
     return array
 
 
+def is_number(value) -> bool:
+    """A real number, Python's or NumPy's (``np.float32(0.9)``), and not a bool."""
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
 def check_finite(name: str, array: np.ndarray) -> None:
     """Refuse NaN and inf, saying where the first one is."""
     if not np.all(np.isfinite(array)):

@@ -484,6 +484,27 @@ def test_tensorboard_writes_keras_runs_and_tags(tmp_path):
     assert sorted(val) == ["epoch_accuracy", "epoch_loss"]
 
 
+def test_tensorboard_learning_rate_is_the_rate_after_the_epoch(tmp_path):
+    from lstmkit.optimizers.schedules import ExponentialDecay
+
+    _, lk = both_models(Y)
+    lk.compile(optimizer=lstmkit.optimizers.SGD(0.1), loss="mse")
+    halve = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+    lk.fit(X, Y, epochs=3, verbose=0, callbacks=[
+        halve, TensorBoard(log_dir=tmp_path / "plateau", write_steps_per_second=True)])
+    train = tensorboard_events(tmp_path / "plateau" / "train")
+    # as Keras 3 logs it: from the second epoch on, ReduceLROnPlateau (listed first) has
+    # already halved the rate when TensorBoard writes it
+    np.testing.assert_allclose([v for _, v in train["epoch_learning_rate"]],
+                               [0.1, 0.05, 0.025], rtol=1e-6)
+    assert all(v > 0 for _, v in train["epoch_steps_per_second"])
+    lk.compile(optimizer=lstmkit.optimizers.SGD(ExponentialDecay(0.1, 4, 0.5)), loss="mse")
+    lk.fit(X, Y, batch_size=10, epochs=2, verbose=0,  # 4 steps an epoch
+           callbacks=[TensorBoard(log_dir=tmp_path / "schedule")])
+    np.testing.assert_allclose([v for _, v in tensorboard_events(
+        tmp_path / "schedule" / "train")["epoch_learning_rate"]], [0.05, 0.025], rtol=1e-6)
+
+
 def test_tensorboard_arguments(monkeypatch):
     TensorBoard(write_graph=True, write_images=False, profile_batch=2, batch_size=32,
                 write_grads=False)  # Keras 2 tutorials' arguments are accepted
@@ -494,6 +515,8 @@ def test_tensorboard_arguments(monkeypatch):
         TensorBoard(histogram_freq=-1)
     with pytest.raises(TypeError, match=r"unexpected arguments \['log_path'\]"):
         TensorBoard(log_path="logs")
+    with pytest.raises(TypeError, match=r"log_dir must be a file path \(str or pathlib.Path\)"):
+        TensorBoard(log_dir=None)
     monkeypatch.setitem(sys.modules, "tensorboardX", None)  # as if not installed
     with pytest.raises(ImportError, match=r"pip install 'lstmkit\[tensorboard\]'"):
         TensorBoard()

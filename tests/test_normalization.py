@@ -98,6 +98,6 @@ def test_batch_norm_on_another_axis_or_in_time_distributed_is_refused():
                                          r"2\), got axis=1"):
         Sequential([LSTM(3, input_shape=(4, 2), return_sequences=True),
                     BatchNormalization(axis=1)])
-    with pytest.raises(TypeError, match=r"no batch statistics, got <BatchNormalization .*"
-                                        r"give it the sequence"):
+    with pytest.raises(TypeError, match=r"does not wrap <BatchNormalization .*, whose batch "
+                                        r"statistics it would split by timestep.*unwrapped"):
         TimeDistributed(BatchNormalization())

@@ -174,6 +174,10 @@ def test_plot_model_draws_one_box_per_layer_with_keras_labels(tmp_path):
                   for d in ("LR", "TB"))
     assert wide[0] > tall[0] and wide[1] < tall[1]
     assert (tmp_path / "LR.pdf").read_bytes()[:4] == b"%PDF"
+    plot_model(model, to_file=tmp_path / "no_extension", splines="ortho")
+    assert (tmp_path / "no_extension").read_bytes()[:4] == b"\x89PNG"  # as Keras writes it
+    assert box_texts(plot_model(model, to_file=tmp_path / "part.png", layer_range=[
+        "drop.*", "lstm"])) == ["dropout (Dropout)", "lstm (LSTM)"]
 
 
 def test_plot_model_errors(tmp_path):
@@ -190,6 +194,12 @@ def test_plot_model_errors(tmp_path):
         plot_model(tutorial_model(), to_file=tmp_path / "m.png", rankdir="BT")
     with pytest.raises(ValueError, match=r"draws a Sequential model with layers, got str"):
         plot_model("model", to_file=tmp_path / "m.png")
+    with pytest.raises(ValueError, match=r"dpi must be a number > 0 \(dots per inch\), got "
+                                         r"'high'"):
+        plot_model(tutorial_model(), to_file=tmp_path / "m.png", dpi="high")
+    with pytest.raises(ValueError, match=r"layer_range \['lstm', 'dropout'\] must name a first "
+                                         r"and a later layer"):
+        plot_model(tutorial_model(), to_file=tmp_path / "m.png", layer_range=["lstm", "dropout"])
     with pytest.raises(FileNotFoundError, match=r"the folder .*missing does not exist"):
         plot_model(tutorial_model(), to_file=tmp_path / "missing" / "m.png")
     assert list(tmp_path.iterdir()) == []  # nothing half-written

@@ -263,6 +263,20 @@ def test_get_config_and_from_config():
                                                          "config": {}}]})
 
 
+def test_keras_loading_arguments(tmp_path):
+    model = stacked_model()
+    model.compile(optimizer="adam", loss="mse")
+    model.save(tmp_path / "m.lstmkit")
+    plain = load_model(tmp_path / "m.lstmkit", compile=False, custom_objects={"f": abs})
+    assert plain.optimizer is None
+    assert_same_weights(plain, model)
+    with pytest.raises(ValueError, match=r"needs a compiled model"):
+        plain.fit(np.zeros((2, *model.input_shape[1:]), "float32"), np.zeros((2, 1)))
+    assert load_model(tmp_path / "m.lstmkit", custom_objects={}).optimizer is not None
+    assert model_from_json(model.to_json(), custom_objects={}).built
+    assert Sequential.from_config(model.get_config(), custom_objects=None).built
+
+
 def test_to_json_keeps_seeded_initializers():
     set_random_seed(0)
     model = Sequential([Dense(3, input_shape=(4,), kernel_initializer=initializers.RandomNormal(

@@ -4,14 +4,14 @@
 import jax
 import jax.numpy as jnp
 
-from lstmkit import activations, initializers
+from lstmkit import activations, initializers, validation
 from lstmkit.layers.base import Layer
 
 
 def _at_least_zero(cls_name: str, name: str, value, none_ok: bool = False):
     if value is None and none_ok:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if not validation.is_number(value) or value < 0:
         raise ValueError(f"{cls_name} {name} must be a number >= 0, got {value!r}.")
     return float(value)
 
@@ -60,7 +60,7 @@ class ELU(Layer):
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(alpha, bool) or not isinstance(alpha, int | float):
+        if not validation.is_number(alpha):
             raise ValueError(f"ELU alpha must be a number, got {alpha!r}.")
         self.alpha = float(alpha)
 

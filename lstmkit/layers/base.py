@@ -56,7 +56,7 @@ def check_shape(name: str, value: Any) -> tuple:
 
 def check_rate(name: str, value: Any) -> float:
     """Validate a dropout rate: a float in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+    if not validation.is_number(value) or not 0 <= value < 1:
         raise ValueError(
             f"{name} must be a float in [0, 1) (the fraction of units to drop), got {value!r}."
         )

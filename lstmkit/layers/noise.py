@@ -5,6 +5,7 @@ import math
 
 import jax
 
+from lstmkit import validation
 from lstmkit.layers.base import Layer, check_rate
 
 
@@ -15,7 +16,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(stddev, bool) or not isinstance(stddev, int | float) or stddev < 0:
+        if not validation.is_number(stddev) or stddev < 0:
             raise ValueError(f"GaussianNoise stddev must be a number >= 0, got {stddev!r}.")
         self.stddev = float(stddev)
 

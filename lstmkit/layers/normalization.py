@@ -1,9 +1,11 @@
 """LayerNormalization and BatchNormalization (Keras 2 path ``keras.layers.normalization``)."""
 
+import numbers
+
 import jax.numpy as jnp
 from jax import lax
 
-from lstmkit import initializers
+from lstmkit import initializers, validation
 from lstmkit.layers.base import Layer
 
 
@@ -12,10 +14,10 @@ def _last_axis(cls_name: str, axis):
     save it as ``[rank - 1]``)."""
     if isinstance(axis, list | tuple) and len(axis) == 1:
         axis = axis[0]
-    if isinstance(axis, bool) or not isinstance(axis, int):
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise ValueError(f"{cls_name} works on the last axis in lstmkit (axis=-1), got "
                          f"axis={axis!r}.")
-    return axis
+    return int(axis)
 
 
 def _check_last_axis(layer, input_shape) -> None:
@@ -29,7 +31,7 @@ def _check_last_axis(layer, input_shape) -> None:
 
 
 def _positive(cls_name: str, name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if not validation.is_number(value) or value <= 0:
         raise ValueError(f"{cls_name} {name} must be a number > 0, got {value!r}.")
     return float(value)
 
@@ -113,8 +115,7 @@ class BatchNormalization(Layer):
         super().__init__(**kwargs)
         self.axis = _last_axis("BatchNormalization", axis)
         self.epsilon = _positive("BatchNormalization", "epsilon", epsilon)
-        if isinstance(momentum, bool) or not isinstance(momentum, int | float) or not (
-                0 <= momentum <= 1):
+        if not validation.is_number(momentum) or not 0 <= momentum <= 1:
             raise ValueError(f"BatchNormalization momentum must be a number in [0, 1], got "
                              f"{momentum!r}.")
         self.momentum, self.center, self.scale = float(momentum), bool(center), bool(scale)

@@ -144,10 +144,14 @@ class TimeDistributed(Layer):
     supports_masking = True
 
     def __init__(self, layer, **kwargs):
-        if not isinstance(layer, Layer) or layer.stateful or layer.batch_statistics:
-            raise TypeError(f"TimeDistributed wraps a layer that keeps no state and no batch "
-                            f"statistics, got {layer!r}. (A BatchNormalization works on "
-                            f"(batch, timesteps, features) directly: give it the sequence.)")
+        if isinstance(layer, Layer) and layer.batch_statistics:
+            raise TypeError(f"TimeDistributed does not wrap {layer!r}, whose batch "
+                            f"statistics it would split by timestep. A BatchNormalization "
+                            f"takes (batch, timesteps, features) itself: give it the "
+                            f"sequence, unwrapped.")
+        if not isinstance(layer, Layer) or layer.stateful:
+            raise TypeError(f"TimeDistributed wraps a layer that keeps no state, got "
+                            f"{layer!r}.")
         super().__init__(**kwargs)
         self.layer = layer
         self.trainable = self.trainable and _inner_trainable("TimeDistributed", [layer])

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from lstmkit import registry
+from lstmkit import registry, validation
 from lstmkit.backend import Rate
 from lstmkit.optimizers import schedules
 from lstmkit.registry import lookup
@@ -36,7 +36,7 @@ class Optimizer:
         if isinstance(learning_rate, dict):  # a saved schedule
             learning_rate = schedules.deserialize(learning_rate)
         if not callable(learning_rate) and not (
-                isinstance(learning_rate, int | float) and learning_rate > 0):
+                validation.is_number(learning_rate) and learning_rate > 0):
             raise ValueError(
                 f"learning_rate must be a positive number, a schedule from "
                 f"lstmkit.optimizers.schedules or an optax schedule, got {learning_rate!r}.")
@@ -51,7 +51,7 @@ class Optimizer:
         """Keras 2's name of ``learning_rate``: ``model.optimizer.lr = 0.01`` and
         ``K.set_value(model.optimizer.lr, 0.01)`` both set it."""
         rate = self.learning_rate
-        return Rate(rate, self) if isinstance(rate, int | float) else rate
+        return Rate(rate, self) if validation.is_number(rate) else rate
 
     @lr.setter
     def lr(self, value):

@@ -12,7 +12,7 @@ import math
 
 import jax.numpy as jnp
 
-from lstmkit import registry
+from lstmkit import registry, validation
 
 
 class LearningRateSchedule:
@@ -155,13 +155,13 @@ def deserialize(config: dict) -> LearningRateSchedule:
 
 
 def _rate(name: str, value):
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if not validation.is_number(value) or value < 0:
         raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
     return value
 
 
 def _steps(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if not validation.is_number(value) or value <= 0:
         raise ValueError(f"decay_steps must be a number > 0, got {value!r}.")
     return value
 
