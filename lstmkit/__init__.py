@@ -20,6 +20,7 @@ from lstmkit import (
     models,
     optimizers,
     preprocessing,
+    regularizers,
     utils,
 )
 from lstmkit.callbacks import History
@@ -34,5 +35,5 @@ __all__ = [
     "Sequential", "Input", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation",
     "Embedding", "History", "set_random_seed", "activations", "backend", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "data", "datasets",
-    "preprocessing", "utils", "__version__",
+    "preprocessing", "regularizers", "utils", "__version__",
 ]

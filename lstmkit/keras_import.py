@@ -10,7 +10,8 @@ Keras's layer settings have the same names and meanings in lstmkit; the first la
 ``batch_input_shape``. Initializers are not imported (the weights come from the file) and
 the model comes back uncompiled. A setting lstmkit lacks is an error when it changes
 predictions (``time_major``, quantization, ``rms_scaling``) and a warning when it changes
-only training (regularizers, constraints). Keras 2's ``CuDNNLSTM`` /
+only training (constraints, activity and orthogonal regularizers); L1, L2 and L1L2 weight
+regularizers are imported. Keras 2's ``CuDNNLSTM`` /
 ``CuDNNGRU`` files hold two bias vectors per gate, which lstmkit does not import.
 """
 
@@ -87,8 +88,10 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
     if class_name not in _SETTINGS:
         raise ValueError(f"{where} is a Keras {class_name} layer, which lstmkit does not have; "
                          f"it imports Sequential models of {', '.join(_SETTINGS)} layers.")
-    _check_supported(config, where)
+    regularizers = _regularizers(class_name, config)
+    _check_supported({k: v for k, v in config.items() if k not in regularizers}, where)
     out = {key: config[key] for key in _SETTINGS[class_name] if key in config}
+    out.update(regularizers)
     for key in serialization.INNER_LAYERS:
         if isinstance(config.get(key), dict):
             inner_class = field(config[key], "class_name", str, f"{where} {key!r}")
@@ -121,6 +124,17 @@ def _check_supported(config: dict, where: str) -> None:
         warnings.warn(f"{where}: lstmkit has no {', '.join(ignored)} and ignores it: "
                       f"predictions are Keras's, training differs.",
                       UserWarning, stacklevel=7)  # the caller of models.load_model
+
+
+def _regularizers(class_name: str, config: dict) -> dict:
+    """The weight regularizers of a Keras layer config that lstmkit has (L1, L2, L1L2), as
+    lstmkit configs; any other is left to ``_check_supported``'s warning."""
+    cls = serialization.LAYERS.get(class_name)
+    keys = cls.regularizer_keys() if cls is not None else {}
+    return {key: {"class_name": config[key]["class_name"], "config": config[key].get(
+                "config", {})}
+            for key in keys if isinstance(config.get(key), dict)
+            and config[key].get("class_name") in ("L1", "L2", "L1L2")}
 
 
 def model_parts(config: dict, where: str) -> tuple[str, list, tuple, list[str]]:

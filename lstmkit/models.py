@@ -58,6 +58,13 @@ def sequential_forward(layers, params, states, x, *, training: bool, key, rows=N
     return x, new_states, mask
 
 
+def sequential_penalty(layers, params):
+    """The weight regularizers' penalty of the trainable ``layers`` (Keras leaves frozen
+    weights out)."""
+    return sum((layer.penalty(p) for layer, p in zip(layers, params, strict=True)
+                if layer.trainable), 0.0)
+
+
 def mask_reaches_output(layers) -> bool:
     """Whether a mask of timesteps reaches the model's output (and its loss); a layer that
     cannot take the mask it would get warns here, before anything runs, and drops it."""
@@ -262,7 +269,15 @@ class Sequential:
                                   mask_reaches_output(self.layers),
                                   tuple(not layer.trainable for layer in self.layers),
                                   tuple(layer.batch_statistics and layer.trainable
-                                        for layer in self.layers))
+                                        for layer in self.layers),
+                                  self._penalty())
+
+    def _penalty(self):
+        """The training objective's penalty function, or ``None`` when no trainable layer
+        has a weight regularizer."""
+        if not any(layer.trainable and layer.regularized for layer in self.layers):
+            return None
+        return functools.partial(sequential_penalty, tuple(self.layers))
 
     def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);

@@ -207,8 +207,11 @@ def _settings(cls) -> dict[str, Any]:
     for klass in reversed(cls.__mro__):
         if "__init__" in vars(klass) and klass is not object:
             params.update(inspect.signature(klass.__init__).parameters)
-    return {n: p.default for n, p in params.items() if n != "self" and p.kind not in (
+    settings = {n: p.default for n, p in params.items() if n != "self" and p.kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)}
+    if isinstance(cls, type) and issubclass(cls, Layer):  # the weights' regularizers
+        settings.update(dict.fromkeys(cls.regularizer_keys()))
+    return settings
 
 
 def _check_numbers(cls, arguments: dict, where: str) -> None:

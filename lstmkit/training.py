@@ -51,6 +51,8 @@ class Objective(NamedTuple):
     frozen: tuple[bool, ...] = ()  # per layer: trainable=False, its weights left alone
     # per layer: its moving averages come from the forward pass (BatchNormalization)
     moving: tuple[bool, ...] = ()
+    # params -> the weight regularizers' penalty, added to the loss; None without any
+    penalty: Callable | None = None
 
 
 def per_sample(values: jax.Array, batch: int) -> jax.Array:
@@ -144,6 +146,9 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
         y_pred, states, mask = objective.forward(params, state.states, x, training=True,
                                                  key=key, rows=weights)
         loss, rows = weighted_loss(objective, y, y_pred, weights, sample_weight, mask)
+        if objective.penalty is not None:  # in the loss and its log, as Keras reports it
+            penalty = objective.penalty(params)
+            loss, rows = loss + penalty, rows + penalty
         return loss, (rows, y_pred, states, mask)
 
     (_, (values, y_pred, states, mask)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
@@ -248,6 +253,7 @@ def evaluate(objective: Objective, batch_size: int, params, states, x, y, sample
     """Logs ``[loss, *metrics]`` over (x, y) in inference mode (the loss weighted by
     ``sample_weight`` (n,) when given), and the final states."""
     indices, counts = batch_plan(windowed.count(x), batch_size)
+    penalty = 0.0 if objective.penalty is None else objective.penalty(params)
 
     def body(carry, batch):
         sums, states = carry
@@ -257,6 +263,7 @@ def evaluate(objective: Objective, batch_size: int, params, states, x, y, sample
         weights = row_weights(count, batch_size)
         weight = None if sample_weight is None else sample_weight[idx]
         _, rows = weighted_loss(objective, y[idx], y_pred, weights, weight, mask)
+        rows = rows + penalty  # Keras's evaluate counts the regularizers' penalty too
         sums = sums + batch_sums(objective, y[idx], y_pred, weights, rows, mask)
         return (sums, states), None
 

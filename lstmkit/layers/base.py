@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lstmkit import initializers, rng, validation
+from lstmkit import initializers, regularizers, rng, validation
 from lstmkit.registry import snake_case
 
 Shape = tuple[int | None, ...]
@@ -98,8 +98,10 @@ class Layer:
         return False
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
-                 input_dim=None, batch_size=None, weights=None, trainable=True):
+                 input_dim=None, batch_size=None, weights=None, trainable=True,
+                 activity_regularizer=None, **weight_regularizers):
         self.name = name or unique_name(type(self).__name__)
+        self.regularizers = self._regularizers(weight_regularizers, activity_regularizer)
         if not isinstance(trainable, bool):
             raise TypeError(f"trainable must be True or False, got {trainable!r}.")
         self.trainable = trainable
@@ -109,6 +111,37 @@ class Layer:
         self.input_shape: Shape | None = None
         self.output_shape: Shape | None = None
         self.params: dict[str, jax.Array] | None = None
+
+    @classmethod
+    def regularizer_keys(cls) -> dict[str, str]:
+        """Keras's regularizer argument for each trainable weight, such as
+        ``{"kernel_regularizer": "kernel", "recurrent_regularizer": "recurrent_kernel"}``."""
+        return {("recurrent" if name == "recurrent_kernel" else name) + "_regularizer": name
+                for name in cls.weight_names if name not in cls.moving_names}
+
+    def _regularizers(self, given: dict, activity_regularizer) -> dict:
+        """``{weight name: regularizer}`` from the ``*_regularizer`` arguments."""
+        keys = self.regularizer_keys()
+        unknown = sorted(set(given) - set(keys))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} got unexpected arguments {unknown}; its "
+                            f"weight regularizers are {sorted(keys) or 'none'}.")
+        if activity_regularizer is not None:
+            raise ValueError(f"{type(self).__name__}: lstmkit has no activity_regularizer "
+                             f"(a penalty on the layer's outputs); regularize its weights "
+                             f"instead, such as kernel_regularizer=l2(0.01).")
+        found = {keys[k]: regularizers.get(v) for k, v in given.items()}
+        return {name: r for name, r in found.items() if r is not None}
+
+    @property
+    def regularized(self) -> bool:
+        """Whether a weight regularizer adds a penalty to the loss."""
+        return bool(self.regularizers)
+
+    def penalty(self, params):
+        """The regularizers' penalty on these weights (0.0 without any)."""
+        return sum((r(params[name]) for name, r in self.regularizers.items()
+                    if name in params), 0.0)
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
         if batch_input_shape is not None:
@@ -261,6 +294,9 @@ class Layer:
             config["batch_input_shape"] = list(self.batch_input_shape)
         if not self.trainable:
             config["trainable"] = False
+        keys = {name: key for key, name in self.regularizer_keys().items()}
+        for name, regularizer in self.regularizers.items():
+            config[keys[name]] = regularizers.serialize(regularizer)
         return config
 
     @classmethod

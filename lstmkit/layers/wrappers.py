@@ -89,6 +89,13 @@ class Bidirectional(Layer):
     def _sides(self):
         return (("forward", self.forward_layer), ("backward", self.backward_layer))
 
+    @property
+    def regularized(self) -> bool:
+        return any(layer.regularized for _, layer in self._sides())
+
+    def penalty(self, params):
+        return sum(layer.penalty(_unprefixed(side, params)) for side, layer in self._sides())
+
     def check_input_shape(self, input_shape):
         for _, layer in self._sides():
             layer.check_input_shape(input_shape)
@@ -163,6 +170,13 @@ class TimeDistributed(Layer):
     @property
     def uses_dropout(self) -> bool:
         return self.layer.uses_dropout
+
+    @property
+    def regularized(self) -> bool:
+        return self.layer.regularized
+
+    def penalty(self, params):
+        return self.layer.penalty(params)
 
     @staticmethod
     def _step_shape(input_shape):
