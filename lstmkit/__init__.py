@@ -11,6 +11,7 @@ from lstmkit import (
     activations,
     backend,
     cache,
+    constraints,
     data,
     datasets,
     initializers,
@@ -34,6 +35,6 @@ cache.enable()
 __all__ = [
     "Sequential", "Input", "LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Activation",
     "Embedding", "History", "set_random_seed", "activations", "backend", "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "data", "datasets",
+    "layers", "constraints", "losses", "metrics", "models", "optimizers", "data", "datasets",
     "preprocessing", "regularizers", "utils", "__version__",
 ]

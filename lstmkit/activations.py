@@ -55,43 +55,66 @@ def mish(x: jax.Array) -> jax.Array:
     return x * jnp.tanh(jax.nn.softplus(x))
 
 
+# Keras's names for the functions JAX has (``activation=lstmkit.activations.sigmoid``)
+sigmoid, hard_sigmoid, tanh, relu6 = jax.nn.sigmoid, jax.nn.hard_sigmoid, jnp.tanh, jax.nn.relu6
+elu, selu, softplus, softsign = jax.nn.elu, jax.nn.selu, jax.nn.softplus, jax.nn.soft_sign
+swish = silu = jax.nn.swish
+exponential = jnp.exp
+
 _ACTIVATIONS: dict[str, Activation] = {
-    "linear": linear,
-    "sigmoid": jax.nn.sigmoid,
-    "hard_sigmoid": jax.nn.hard_sigmoid,
-    "tanh": jnp.tanh,
-    "relu": jax.nn.relu,
-    "relu6": jax.nn.relu6,
-    "leaky_relu": leaky_relu,
-    "exponential": jnp.exp,
-    "log_softmax": log_softmax,
-    "mish": mish,
-    "softmax": softmax,
-    "elu": jax.nn.elu,
-    "selu": jax.nn.selu,
-    "softplus": jax.nn.softplus,
-    "softsign": jax.nn.soft_sign,
-    "swish": jax.nn.swish,
-    "silu": jax.nn.swish,
-    "gelu": gelu,
+    "linear": linear, "sigmoid": sigmoid, "hard_sigmoid": hard_sigmoid, "tanh": tanh,
+    "relu": relu, "relu6": relu6, "leaky_relu": leaky_relu, "exponential": exponential,
+    "log_softmax": log_softmax, "mish": mish, "softmax": softmax, "elu": elu, "selu": selu,
+    "softplus": softplus, "softsign": softsign, "swish": swish, "silu": silu, "gelu": gelu,
 }
 
 
-def get(identifier: str | Activation | None) -> Activation:
-    """Resolve an activation name (``None`` means linear) or pass a callable through."""
+class LayerActivation:
+    """An activation layer (``LeakyReLU(0.1)``, ``ReLU(max_value=6)``, ...) given as a
+    layer's ``activation``, as Keras takes one: its function, saved as its config."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.__name__ = type(layer).__name__
+
+    def __call__(self, x):
+        return self.layer.apply({}, x)[0]
+
+    def config(self) -> dict:
+        return {"class_name": type(self.layer).__name__, "config": self.layer.get_config()}
+
+
+def get(identifier) -> Activation:
+    """Resolve an activation name (``None`` means linear), an activation layer or its
+    config (as Keras saves one), or pass a callable through."""
+    from lstmkit.layers.base import Layer  # the layers import this module
+
     if identifier is None:
         return linear
+    if isinstance(identifier, dict):
+        from lstmkit.serialization import layer_from_config
+
+        identifier = layer_from_config(identifier, "the activation")
+    if isinstance(identifier, Layer):
+        if identifier.weight_names or identifier.uses_dropout or identifier.stateful:
+            raise ValueError(
+                f"{identifier!r} cannot be an activation: it has weights or randomness of "
+                f"its own. Add it as a layer of its own after this one.")
+        return LayerActivation(identifier)
     return lookup("activation", identifier, _ACTIVATIONS)
 
 
-def serialize(identifier: str | Activation | None) -> str:
-    """The name under which an activation is shown and saved."""
+def serialize(identifier) -> str:
+    """The name under which an activation is shown."""
     return "linear" if identifier is None else name_of(identifier)
 
 
 def to_config(fn: Activation):
-    """The registered name of ``fn`` (``jnp.tanh`` -> ``'tanh'``), or ``fn`` itself when it
-    is a custom function, which a model file cannot hold."""
+    """The registered name of ``fn`` (``jnp.tanh`` -> ``'tanh'``), an activation layer's
+    config, or ``fn`` itself when it is a custom function, which a model file cannot
+    hold."""
+    if isinstance(fn, LayerActivation):
+        return fn.config()
     return config_name(fn, _ACTIVATIONS)
 
 

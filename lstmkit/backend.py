@@ -52,15 +52,22 @@ ones_like, zeros_like, transpose, reshape, dot = (
 
 def get_value(x):
     """A value as a NumPy array or float: ``K.get_value(model.optimizer.lr)``."""
-    return float(x) if isinstance(x, Rate) else np.asarray(x)
+    if isinstance(x, Rate):
+        return float(x)
+    if callable(x):
+        raise TypeError(f"K.get_value got {x!r}, a function (a learning-rate schedule, whose "
+                        f"value changes with every step); call it with a step number "
+                        f"instead: schedule(step).")
+    return np.asarray(x)
 
 
 def set_value(x, value) -> None:
     """Keras 2's ``K.set_value(model.optimizer.lr, 0.001)``: set an optimizer's learning
     rate (the only variable lstmkit exposes this way)."""
     if not isinstance(x, Rate):
-        raise TypeError("K.set_value takes model.optimizer.lr (or .learning_rate), got "
-                        f"{type(x).__name__}; lstmkit's arrays are values, not variables.")
+        raise TypeError("K.set_value takes model.optimizer.lr (or .learning_rate) of an "
+                        f"optimizer with a numeric learning rate, got {x!r}; lstmkit's arrays "
+                        f"are values, not variables, and a schedule's rate is not settable.")
     x.optimizer.learning_rate = float(value)
 
 

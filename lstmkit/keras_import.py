@@ -10,8 +10,9 @@ Keras's layer settings have the same names and meanings in lstmkit; the first la
 ``batch_input_shape``. Initializers are not imported (the weights come from the file) and
 the model comes back uncompiled. A setting lstmkit lacks is an error when it changes
 predictions (``time_major``, quantization, ``rms_scaling``) and a warning when it changes
-only training (constraints, activity and orthogonal regularizers); L1, L2 and L1L2 weight
-regularizers are imported. Keras 2's ``CuDNNLSTM`` /
+only training (activity and orthogonal regularizers, custom ones); Keras's L1, L2 and
+L1L2 weight regularizers and its MaxNorm, MinMaxNorm, UnitNorm and NonNeg constraints
+are imported. Keras 2's ``CuDNNLSTM`` /
 ``CuDNNGRU`` files hold two bias vectors per gate, which lstmkit does not import.
 """
 
@@ -88,11 +89,11 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
     if class_name not in _SETTINGS:
         raise ValueError(f"{where} is a Keras {class_name} layer, which lstmkit does not have; "
                          f"it imports Sequential models of {', '.join(_SETTINGS)} layers.")
-    regularizers = _regularizers(class_name, config)
-    _check_supported({k: v for k, v in config.items() if k not in regularizers}, where)
+    per_weight = _per_weight(class_name, config)
+    _check_supported({k: v for k, v in config.items() if k not in per_weight}, where)
     out = {key: config[key] for key in _SETTINGS[class_name] if key in config}
-    out.update(regularizers)
-    for key in serialization.INNER_LAYERS:
+    out.update(per_weight)
+    for key in (*serialization.INNER_LAYERS, "activation"):  # activation: a layer's config
         if isinstance(config.get(key), dict):
             inner_class = field(config[key], "class_name", str, f"{where} {key!r}")
             out[key] = {"class_name": inner_class, "config": layer_config(
@@ -126,15 +127,20 @@ def _check_supported(config: dict, where: str) -> None:
                       UserWarning, stacklevel=7)  # the caller of models.load_model
 
 
-def _regularizers(class_name: str, config: dict) -> dict:
-    """The weight regularizers of a Keras layer config that lstmkit has (L1, L2, L1L2), as
-    lstmkit configs; any other is left to ``_check_supported``'s warning."""
+_PER_WEIGHT = {"regularizer": ("L1", "L2", "L1L2"),
+               "constraint": ("MaxNorm", "MinMaxNorm", "UnitNorm", "NonNeg")}
+
+
+def _per_weight(class_name: str, config: dict) -> dict:
+    """The weight regularizers and constraints of a Keras layer config that lstmkit has,
+    as lstmkit configs; any other is left to ``_check_supported``'s warning."""
     cls = serialization.LAYERS.get(class_name)
-    keys = cls.regularizer_keys() if cls is not None else {}
+    if cls is None:
+        return {}
     return {key: {"class_name": config[key]["class_name"], "config": config[key].get(
                 "config", {})}
-            for key in keys if isinstance(config.get(key), dict)
-            and config[key].get("class_name") in ("L1", "L2", "L1L2")}
+            for kind, known in _PER_WEIGHT.items() for key in cls.per_weight_keys(kind)
+            if isinstance(config.get(key), dict) and config[key].get("class_name") in known}
 
 
 def model_parts(config: dict, where: str) -> tuple[str, list, tuple, list[str]]:

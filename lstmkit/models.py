@@ -65,6 +65,13 @@ def sequential_penalty(layers, params):
                 if layer.trainable), 0.0)
 
 
+def sequential_constrain(layers, params):
+    """The trainable ``layers``' weights with their constraints applied (Keras projects
+    what the optimizer updated)."""
+    return [layer.constrain(p) if layer.trainable else p
+            for layer, p in zip(layers, params, strict=True)]
+
+
 def mask_reaches_output(layers) -> bool:
     """Whether a mask of timesteps reaches the model's output (and its loss); a layer that
     cannot take the mask it would get warns here, before anything runs, and drops it."""
@@ -270,14 +277,18 @@ class Sequential:
                                   tuple(not layer.trainable for layer in self.layers),
                                   tuple(layer.batch_statistics and layer.trainable
                                         for layer in self.layers),
-                                  self._penalty())
+                                  *self._penalty_and_constraints())
 
-    def _penalty(self):
-        """The training objective's penalty function, or ``None`` when no trainable layer
-        has a weight regularizer."""
-        if not any(layer.trainable and layer.regularized for layer in self.layers):
-            return None
-        return functools.partial(sequential_penalty, tuple(self.layers))
+    def _penalty_and_constraints(self):
+        """The training objective's penalty and constraint functions, each ``None`` when no
+        trainable layer has a weight regularizer or constraint."""
+        layers, trainable = tuple(self.layers), [lr for lr in self.layers if lr.trainable]
+        penalty = constrain = None
+        if any(layer.regularized for layer in trainable):
+            penalty = functools.partial(sequential_penalty, layers)
+        if any(layer.constrained for layer in trainable):
+            constrain = functools.partial(sequential_constrain, layers)
+        return penalty, constrain
 
     def _program(self, kind: str, batch_size: int | None, *statics, objective=None):
         """A jitted program, made once per (kind, batch size, settings, metric functions);
@@ -509,9 +520,12 @@ class Sequential:
         return np.float32(now / compiled)
 
     def _current_learning_rate(self) -> float | None:
-        """The optimizer's learning rate now: its number, or its schedule's value at the
-        optimizer's step count (``None`` when neither is known)."""
-        rate = getattr(self.optimizer, "learning_rate", None)
+        """The optimizer's learning rate now: its number, or its schedule's (or Keras 2
+        ``decay``'s) value at the optimizer's step count; ``None`` when unknown (a raw
+        optax transformation)."""
+        if self.optimizer is None or isinstance(self.optimizer, optimizers.Optax):
+            return None
+        rate = self.optimizer.schedule()
         if validation.is_number(rate):
             return float(rate)
         counts = [] if self._opt_state is None else optax.tree_utils.tree_get_all_with_path(

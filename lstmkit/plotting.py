@@ -239,8 +239,10 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
 
 
 def _layer_range(model, layer_range) -> tuple[int, int]:
-    """The indices of the first and last layers ``layer_range`` names (Keras 2: two names
-    or patterns that ``re.match`` them), or the whole model."""
+    """The indices of the first and last layers to draw, by Keras's rule: from the first
+    layer whose name ``re.match``-es ``layer_range[0]`` to the last that matches
+    ``layer_range[1]`` (the other way round when they come in that order); the whole
+    model without one."""
     names = [layer.name for layer in model.layers]
     if layer_range is None:
         return 0, len(names) - 1
@@ -248,12 +250,14 @@ def _layer_range(model, layer_range) -> tuple[int, int]:
             and all(isinstance(n, str) for n in layer_range)):
         raise ValueError(f"layer_range must be [first layer name, last layer name], got "
                          f"{layer_range!r}.")
-    found = [next((i for i, name in enumerate(names) if re.match(pattern, name)), None)
-             for pattern in layer_range]
-    if None in found or found[0] > found[1]:
-        raise ValueError(f"layer_range {list(layer_range)} must name a first and a later "
-                         f"layer of the model, whose layers are {names}.")
-    return found[0], found[1]
+    lower, upper = ([i for i, name in enumerate(names) if re.match(pattern, name)]
+                    for pattern in layer_range)
+    if not lower or not upper:
+        raise ValueError(f"layer_range {list(layer_range)} must match names of the model's "
+                         f"layers, which are {names}.")
+    if min(lower) > max(upper):
+        return min(upper), max(lower)
+    return min(lower), max(upper)
 
 
 def _box_lines(model, layer, show) -> list[str]:

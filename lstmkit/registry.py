@@ -6,6 +6,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
+class Configured:
+    """Base of the small objects Keras describes by their constructor arguments (schedules,
+    regularizers, constraints): ``get_config()`` gives them back, ``repr`` shows them."""
+
+    def get_config(self) -> dict:
+        return dict(vars(self))
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
 def snake_case(name: str) -> str:
     """Keras's rule: ``'LSTM'`` -> ``'lstm'``, ``'GlorotUniform'`` -> ``'glorot_uniform'``,
     ``'SimpleRNN'`` -> ``'simple_rnn'``, ``'Conv1D'`` -> ``'conv1d'``."""

@@ -11,10 +11,10 @@ number works as well (it cannot be saved in a model file: that would be code).
 import jax.numpy as jnp
 
 from lstmkit import validation
-from lstmkit.registry import from_config, lookup
+from lstmkit.registry import Configured, from_config, lookup
 
 
-class L1L2:
+class L1L2(Configured):
     """``l1 * sum(|w|) + l2 * sum(w ** 2)``; both factors 0 unless given."""
 
     def __init__(self, l1=0.0, l2=0.0):
@@ -28,12 +28,6 @@ class L1L2:
             penalty = penalty + self.l2 * jnp.sum(jnp.square(w))
         return penalty
 
-    def get_config(self) -> dict:
-        return {"l1": self.l1, "l2": self.l2}
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1(L1L2):

@@ -209,8 +209,9 @@ def _settings(cls) -> dict[str, Any]:
             params.update(inspect.signature(klass.__init__).parameters)
     settings = {n: p.default for n, p in params.items() if n != "self" and p.kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)}
-    if isinstance(cls, type) and issubclass(cls, Layer):  # the weights' regularizers
-        settings.update(dict.fromkeys(cls.regularizer_keys()))
+    if isinstance(cls, type) and issubclass(cls, Layer):  # weights' regularizers, constraints
+        for kind in ("regularizer", "constraint"):
+            settings.update(dict.fromkeys(cls.per_weight_keys(kind)))
     return settings
 
 

@@ -53,6 +53,8 @@ class Objective(NamedTuple):
     moving: tuple[bool, ...] = ()
     # params -> the weight regularizers' penalty, added to the loss; None without any
     penalty: Callable | None = None
+    # params -> params with the weight constraints applied after each step; or None
+    constrain: Callable | None = None
 
 
 def per_sample(values: jax.Array, batch: int) -> jax.Array:
@@ -161,6 +163,8 @@ def train_step(objective: Objective, tx: optax.GradientTransformation, state: Tr
         params = [old if frozen else new
                   for old, new, frozen in zip(state.params, params, objective.frozen,
                                               strict=True)]
+    if objective.constrain is not None:  # after the optimizer's step, as Keras projects
+        params = objective.constrain(params)
     if any(objective.moving):  # the new moving averages, whatever the optimizer did
         params = [{**p, **s} if moving else p
                   for p, s, moving in zip(params, states, objective.moving, strict=True)]

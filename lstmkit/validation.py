@@ -2,6 +2,7 @@
 before anything is compiled, so a mistake is one clear ``ValueError``/``TypeError``
 that names the argument, what was expected, what was given and how to fix it."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,8 +22,8 @@ def numeric(name: str, value) -> np.ndarray:
 
 
 def is_number(value) -> bool:
-    """A real number, Python's or NumPy's (``np.float32(0.9)``), and not a bool."""
-    return isinstance(value, Real) and not isinstance(value, bool)
+    """A finite real number, Python's or NumPy's (``np.float32(0.9)``), and not a bool."""
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_finite(name: str, array: np.ndarray) -> None:

@@ -66,6 +66,7 @@ def test_prelu_trains_as_keras_does(tmp_path):
     km.set_weights(weights)
     lk.set_weights(weights)
     assert [w.shape for w in lk.layers[1].get_weights()] == [(1, 3)]
+    assert PReLU(shared_axes=[np.int64(1)]).shared_axes == [1]
     for api, model in ((keras, km), (lstmkit, lk)):
         model.compile(api.optimizers.Adam(0.05), "mse")
         model.fit(X, y, batch_size=2, epochs=3, shuffle=False, verbose=0)
@@ -109,9 +110,38 @@ def test_a_model_with_noise_trains_reproducibly_and_predicts_without_it():
     (lambda: PReLU(shared_axes=[0]), r"shared_axes must be axes >= 1 \(0 is the batch\)"),
     (lambda: GaussianNoise(-1), r"GaussianNoise stddev must be a number >= 0, got -1"),
     (lambda: GaussianDropout(1.0), r"rate must be a float in \[0, 1\)"),
+    (lambda: LeakyReLU(float("nan")), r"negative_slope must be a number >= 0, got nan"),
+    (lambda: GaussianNoise(float("inf")), r"stddev must be a number >= 0, got inf"),
     (lambda: Sequential([LSTM(3, input_shape=(None, 2), return_sequences=True), PReLU()]),
      r"PReLU\) needs known sizes on every axis it does not share"),
 ])
 def test_bad_settings(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("fmt", ["keras", "h5"])
+def test_an_activation_layer_as_a_layers_activation(tmp_path, fmt):
+    keras.utils.set_random_seed(6)
+    km = keras.Sequential([keras.Input((5, 6)), keras.layers.LSTM(4),
+                           keras.layers.Dense(3, activation=keras.layers.LeakyReLU(0.1)),
+                           keras.layers.Dense(1, activation=keras.layers.ReLU(max_value=0.5))])
+    km.save(tmp_path / f"k.{fmt}")
+    imported = load_model(tmp_path / f"k.{fmt}")
+    np.testing.assert_allclose(imported.predict(X), km.predict(X, verbose=0), atol=1e-6)
+    ours = Sequential([LSTM(4, input_shape=(5, 6)), Dense(3, activation=LeakyReLU(0.1)),
+                       Dense(1, activation=ReLU(max_value=0.5))])
+    ours.set_weights(km.get_weights())
+    np.testing.assert_allclose(ours.predict(X), km.predict(X, verbose=0), atol=1e-6)
+    ours.save(tmp_path / "m.lstmkit")
+    np.testing.assert_array_equal(load_model(tmp_path / "m.lstmkit").predict(X), ours.predict(X))
+    with pytest.raises(ValueError, match=r"<PReLU .*> cannot be an activation: it has weights"):
+        Dense(3, activation=PReLU())
+
+
+def test_keras_activation_functions_save_by_name(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,), activation=activations.relu),
+                        Dense(1, activation=activations.sigmoid)])
+    model.save(tmp_path / "m.lstmkit")
+    assert [layer.get_config()["activation"] for layer in
+            load_model(tmp_path / "m.lstmkit").layers] == ["relu", "sigmoid"]

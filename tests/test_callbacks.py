@@ -503,6 +503,11 @@ def test_tensorboard_learning_rate_is_the_rate_after_the_epoch(tmp_path):
            callbacks=[TensorBoard(log_dir=tmp_path / "schedule")])
     np.testing.assert_allclose([v for _, v in tensorboard_events(
         tmp_path / "schedule" / "train")["epoch_learning_rate"]], [0.05, 0.025], rtol=1e-6)
+    lk.compile(optimizer=lstmkit.optimizers.SGD(0.1, decay=1.0), loss="mse")  # Keras 2
+    lk.fit(X, Y, batch_size=10, epochs=1, verbose=0,
+           callbacks=[TensorBoard(log_dir=tmp_path / "decay")])
+    assert tensorboard_events(tmp_path / "decay" / "train")["epoch_learning_rate"][0][
+        1] == pytest.approx(0.1 / (1 + 4))
 
 
 def test_tensorboard_arguments(monkeypatch):

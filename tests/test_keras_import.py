@@ -189,26 +189,32 @@ def test_unknown_activation_is_named(tmp_path):
 
 
 def test_training_only_settings_warn(tmp_path):
-    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, kernel_constraint="max_norm")])
+    km = keras.Sequential([keras.Input((F,)), kl.Dense(2, activity_regularizer="l2")])
     path = saved(km, tmp_path, "keras")
-    with pytest.warns(UserWarning, match="lstmkit has no kernel_constraint and ignores it: "
+    with pytest.warns(UserWarning, match="lstmkit has no activity_regularizer and ignores it: "
                                          "predictions are Keras's, training differs"):
         load_model(path)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_weight_regularizers_are_imported(tmp_path, fmt, recwarn):
+def test_weight_regularizers_and_constraints_are_imported(tmp_path, fmt, recwarn):
     l1l2 = keras.regularizers.L1L2(0.1, 0.2)
     km = keras.Sequential([keras.Input((T, F)),
-                           kl.LSTM(3, kernel_regularizer="l2", recurrent_regularizer=l1l2),
-                           kl.Dense(1, bias_regularizer=keras.regularizers.L1(0.3))])
+                           kl.LSTM(3, kernel_regularizer="l2", recurrent_regularizer=l1l2,
+                                   kernel_constraint=keras.constraints.MaxNorm(2.5)),
+                           kl.Dense(1, bias_regularizer=keras.regularizers.L1(0.3),
+                                    kernel_constraint="non_neg")])
     lk = load_model(saved(km, tmp_path, fmt))
-    assert {k: v for k, v in lk.layers[0].get_config().items() if "regularizer" in k} == {
+    assert {k: v for k, v in lk.layers[0].get_config().items()
+            if k.endswith(("_regularizer", "_constraint"))} == {
         "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.01}},
-        "recurrent_regularizer": {"class_name": "L1L2", "config": {"l1": 0.1, "l2": 0.2}}}
+        "recurrent_regularizer": {"class_name": "L1L2", "config": {"l1": 0.1, "l2": 0.2}},
+        "kernel_constraint": {"class_name": "MaxNorm", "config": {"max_value": 2.5,
+                                                                  "axis": 0}}}
+    assert repr(lk.layers[1].constraints["kernel"]) == "NonNeg()"
     bias = lk.layers[1].get_config()["bias_regularizer"]
     assert bias["class_name"] == "L1" and bias["config"]["l1"] == pytest.approx(0.3)
-    assert not [w for w in recwarn if "regularizer" in str(w.message)]
+    assert not [w for w in recwarn if "ignores" in str(w.message)]
 
 
 def test_a_frozen_layer_imports_frozen(tmp_path, recwarn):

@@ -178,6 +178,10 @@ def test_plot_model_draws_one_box_per_layer_with_keras_labels(tmp_path):
     assert (tmp_path / "no_extension").read_bytes()[:4] == b"\x89PNG"  # as Keras writes it
     assert box_texts(plot_model(model, to_file=tmp_path / "part.png", layer_range=[
         "drop.*", "lstm"])) == ["dropout (Dropout)", "lstm (LSTM)"]
+    assert box_texts(plot_model(model, to_file=tmp_path / "part.png", layer_range=[
+        "lstm", "drop"]))[0] == "dropout (Dropout)"  # reversed, as Keras takes it
+    assert box_texts(plot_model(model, tmp_path / "part.png", True))[1].endswith(
+        "output: (None, 5, 16)")  # Keras's positional show_shapes
 
 
 def test_plot_model_errors(tmp_path):
@@ -197,9 +201,9 @@ def test_plot_model_errors(tmp_path):
     with pytest.raises(ValueError, match=r"dpi must be a number > 0 \(dots per inch\), got "
                                          r"'high'"):
         plot_model(tutorial_model(), to_file=tmp_path / "m.png", dpi="high")
-    with pytest.raises(ValueError, match=r"layer_range \['lstm', 'dropout'\] must name a first "
-                                         r"and a later layer"):
-        plot_model(tutorial_model(), to_file=tmp_path / "m.png", layer_range=["lstm", "dropout"])
+    with pytest.raises(ValueError, match=r"layer_range \['lstm', 'conv'\] must match names of "
+                                         r"the model's layers, which are \['both_ways'"):
+        plot_model(tutorial_model(), to_file=tmp_path / "m.png", layer_range=["lstm", "conv"])
     with pytest.raises(FileNotFoundError, match=r"the folder .*missing does not exist"):
         plot_model(tutorial_model(), to_file=tmp_path / "missing" / "m.png")
     assert list(tmp_path.iterdir()) == []  # nothing half-written

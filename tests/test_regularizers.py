@@ -1,5 +1,6 @@
-"""Weight regularizers: the penalty in training, in the logged and evaluated loss, and in
-model files, against Keras 3 (the oracle)."""
+"""Weight regularizers (the penalty in training, in the logged and evaluated loss) and
+weight constraints (the projection after each step), in training and in model files,
+against Keras 3 (the oracle)."""
 
 import os
 
@@ -10,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lstmkit  # noqa: E402
-from lstmkit import regularizers  # noqa: E402
+from lstmkit import constraints, regularizers  # noqa: E402
 from lstmkit.layers import LSTM, Dense  # noqa: E402
 from lstmkit.models import Sequential, load_model  # noqa: E402
 
@@ -88,8 +89,9 @@ def test_saved_with_the_model_and_refused_when_custom(tmp_path):
 
 @pytest.mark.parametrize("make, error, match", [
     (lambda: LSTM(3, kernel_regularize="l2"), TypeError,
-     r"LSTM got unexpected arguments \['kernel_regularize'\]; its weight regularizers are "
-     r"\['bias_regularizer', 'kernel_regularizer', 'recurrent_regularizer'\]"),
+     r"LSTM got unexpected arguments \['kernel_regularize'\]; its weights' regularizers and "
+     r"constraints are \['bias_constraint', 'bias_regularizer', 'kernel_constraint', "
+     r"'kernel_regularizer', 'recurrent_constraint', 'recurrent_regularizer'\]"),
     (lambda: Dense(3, activity_regularizer="l2"), ValueError,
      r"lstmkit has no activity_regularizer"),
     (lambda: Dense(3, kernel_regularizer="l3"), ValueError, r"Unknown regularizer 'l3'"),
@@ -98,3 +100,48 @@ def test_saved_with_the_model_and_refused_when_custom(tmp_path):
 def test_errors(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def constrained(L, C):
+    return [L.Bidirectional(L.LSTM(4, return_sequences=True, kernel_constraint=C.UnitNorm(),
+                                   recurrent_constraint=C.NonNeg())),
+            L.LSTM(3, bias_constraint=C.MinMaxNorm(0.1, 0.5, rate=0.5)),
+            L.Dense(2, kernel_constraint=C.MaxNorm(0.5, axis=[0, 1]),
+                    bias_constraint="non_neg")]
+
+
+def test_constraints_train_as_keras_does(tmp_path):
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(12, T, F)).astype("float32")
+    y = rng.normal(size=(12, 2)).astype("float32")
+    keras.utils.set_random_seed(6)
+    km = keras.Sequential([keras.Input((T, F)), *constrained(keras.layers, keras.constraints)])
+    lk = Sequential(constrained(lstmkit.layers, constraints))
+    lk.build((None, T, F))
+    lk.set_weights(km.get_weights())
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.Adam(0.05), "mse")
+    fit = dict(batch_size=4, epochs=3, shuffle=False, verbose=0)
+    want, got = km.fit(x, y, **fit).history, lk.fit(x, y, **fit).history
+    np.testing.assert_allclose(got["loss"], want["loss"], rtol=2e-5)
+    for g, w in zip(lk.get_weights(), km.get_weights(), strict=True):
+        np.testing.assert_allclose(g, w, atol=1e-5)
+    assert lk.get_weights()[-1].min() >= 0  # non_neg held, a real constraint
+    lk.save(tmp_path / "m.lstmkit")
+    assert repr(load_model(tmp_path / "m.lstmkit").layers[2].constraints["kernel"]) == (
+        "MaxNorm(max_value=0.5, axis=(0, 1))")
+
+
+def test_constraint_names_and_errors():
+    w = np.array([[3.0, -4.0], [4.0, 3.0]], "float32")
+    for name in ("max_norm", "maxnorm", "MaxNorm"):  # Keras 3, Keras 2 and class names
+        np.testing.assert_allclose(constraints.get(name)(w), w * 2 / 5, rtol=1e-6)
+    np.testing.assert_allclose(constraints.nonneg()(w), np.maximum(w, 0))
+    np.testing.assert_allclose(constraints.unit_norm(axis=1)(w), w / 5, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"Unknown constraint 'max_nrom'"):
+        Dense(2, kernel_constraint="max_nrom")
+    with pytest.raises(ValueError, match=r"max_value must be a number >= 0, got -1"):
+        constraints.MaxNorm(-1)
+    with pytest.raises(TypeError, match=r"Dense got unexpected arguments \['recurrent_constraint'"
+                                        r"\]"):
+        Dense(2, recurrent_constraint="non_neg")

@@ -78,9 +78,47 @@ def test_a_saved_model_keeps_its_schedule_and_its_place_in_it(tmp_path):
         np.testing.assert_allclose(a, b, atol=1e-7)
 
 
+def test_a_learning_rate_changes_kind_only_by_compiling_again(tmp_path):
+    from lstmkit import backend as K
+
+    schedule = schedules.ExponentialDecay(0.1, 4, 0.5)
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(lstmkit.optimizers.SGD(schedule), "mse")
+    with pytest.raises(TypeError, match=r"learning rate is a schedule, which cannot become "
+                                        r"0.01.*Compile with a new optimizer"):
+        model.optimizer.learning_rate = 0.01
+    with pytest.raises(TypeError, match=r"K.get_value got ExponentialDecay\(.*a learning-rate "
+                                        r"schedule.*schedule\(step\)"):
+        K.get_value(model.optimizer.lr)
+    numeric = lstmkit.optimizers.Adam(0.01)
+    with pytest.raises(TypeError, match=r"learning rate is 0.01, which cannot become "
+                                        r"ExponentialDecay"):
+        numeric.learning_rate = schedule
+    numeric.learning_rate = 0.02  # a number for a number: fine
+    assert numeric.get_config()["learning_rate"] == 0.02
+
+
+def test_numpy_settings_save_and_load(tmp_path):
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(lstmkit.optimizers.Adam(np.float32(0.01), beta_1=np.float32(0.8)), "mse")
+    x, y = np.ones((4, 2), "float32"), np.ones((4, 1), "float32")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "m.lstmkit")
+    loaded = load_model(tmp_path / "m.lstmkit")
+    for m in (model, loaded):
+        m.fit(x, y, epochs=2, verbose=0)
+    np.testing.assert_allclose(loaded.get_weights()[0], model.get_weights()[0], atol=1e-7)
+
+
 def test_schedule_errors(tmp_path):
     with pytest.raises(ValueError, match=r"decay_steps must be a number > 0, got 0"):
         schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.9)
+    with pytest.raises(ValueError, match=r"decay_steps must be a number > 0, got nan"):
+        schedules.ExponentialDecay(0.1, decay_steps=float("nan"), decay_rate=0.9)
+    with pytest.raises(ValueError, match=r"boundaries must increase strictly, got \[10, 5\]"):
+        schedules.PiecewiseConstantDecay([10, 5], [0.1, 0.05, 0.01])
+    with pytest.raises(ValueError, match=r"takes lists: boundaries \(steps\) and values"):
+        schedules.PiecewiseConstantDecay(5, [0.1, 0.05])
     with pytest.raises(ValueError, match=r"initial_learning_rate must be a number >= 0"):
         schedules.CosineDecay("0.1", decay_steps=10)
     with pytest.raises(ValueError, match=r"one value more than boundaries, got 2 boundaries"):

@@ -1,6 +1,8 @@
 """Activations as layers with settings of their own: LeakyReLU, ReLU, ELU and PReLU (Keras
 2 path ``keras.layers.advanced_activations``), as Keras 3 computes them."""
 
+import numbers
+
 import jax
 import jax.numpy as jnp
 
@@ -87,10 +89,11 @@ class PReLU(Layer):
         self.alpha_initializer = initializers.get(alpha_initializer)
         axes = [] if shared_axes is None else (
             list(shared_axes) if isinstance(shared_axes, list | tuple) else [shared_axes])
-        if not all(isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in axes):
+        if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) and a >= 1
+                   for a in axes):
             raise ValueError(f"PReLU shared_axes must be axes >= 1 (0 is the batch), such as "
                              f"[1], got {shared_axes!r}.")
-        self.shared_axes = axes or None
+        self.shared_axes = [int(a) for a in axes] or None
 
     def get_config(self):
         return {**super().get_config(), "shared_axes": self.shared_axes,

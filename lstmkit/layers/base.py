@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lstmkit import initializers, regularizers, rng, validation
+from lstmkit import constraints, initializers, regularizers, rng, validation
 from lstmkit.registry import snake_case
 
 Shape = tuple[int | None, ...]
@@ -99,9 +99,9 @@ class Layer:
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
                  input_dim=None, batch_size=None, weights=None, trainable=True,
-                 activity_regularizer=None, **weight_regularizers):
+                 activity_regularizer=None, **per_weight):
         self.name = name or unique_name(type(self).__name__)
-        self.regularizers = self._regularizers(weight_regularizers, activity_regularizer)
+        self.regularizers, self.constraints = self._per_weight(per_weight, activity_regularizer)
         if not isinstance(trainable, bool):
             raise TypeError(f"trainable must be True or False, got {trainable!r}.")
         self.trainable = trainable
@@ -113,25 +113,34 @@ class Layer:
         self.params: dict[str, jax.Array] | None = None
 
     @classmethod
-    def regularizer_keys(cls) -> dict[str, str]:
-        """Keras's regularizer argument for each trainable weight, such as
-        ``{"kernel_regularizer": "kernel", "recurrent_regularizer": "recurrent_kernel"}``."""
-        return {("recurrent" if name == "recurrent_kernel" else name) + "_regularizer": name
+    def per_weight_keys(cls, kind: str) -> dict[str, str]:
+        """Keras's argument of a ``kind`` (``"regularizer"``, ``"constraint"``) for each
+        trainable weight, such as ``{"kernel_regularizer": "kernel",
+        "recurrent_regularizer": "recurrent_kernel", ...}``."""
+        return {("recurrent" if name == "recurrent_kernel" else name) + f"_{kind}": name
                 for name in cls.weight_names if name not in cls.moving_names}
 
-    def _regularizers(self, given: dict, activity_regularizer) -> dict:
-        """``{weight name: regularizer}`` from the ``*_regularizer`` arguments."""
-        keys = self.regularizer_keys()
+    def _per_weight(self, given: dict, activity_regularizer) -> tuple[dict, dict]:
+        """``{weight name: regularizer}`` and ``{weight name: constraint}`` from the
+        ``*_regularizer`` and ``*_constraint`` arguments."""
+        kinds = {"regularizer": regularizers.get, "constraint": constraints.get}
+        keys = {key: (kind, name) for kind in kinds
+                for key, name in self.per_weight_keys(kind).items()}
         unknown = sorted(set(given) - set(keys))
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected arguments {unknown}; its "
-                            f"weight regularizers are {sorted(keys) or 'none'}.")
+                            f"weights' regularizers and constraints are "
+                            f"{sorted(keys) or 'none'}.")
         if activity_regularizer is not None:
             raise ValueError(f"{type(self).__name__}: lstmkit has no activity_regularizer "
                              f"(a penalty on the layer's outputs); regularize its weights "
                              f"instead, such as kernel_regularizer=l2(0.01).")
-        found = {keys[k]: regularizers.get(v) for k, v in given.items()}
-        return {name: r for name, r in found.items() if r is not None}
+        found = {kind: {} for kind in kinds}
+        for key, value in given.items():
+            kind, name = keys[key]
+            if (made := kinds[kind](value)) is not None:
+                found[kind][name] = made
+        return found["regularizer"], found["constraint"]
 
     @property
     def regularized(self) -> bool:
@@ -142,6 +151,16 @@ class Layer:
         """The regularizers' penalty on these weights (0.0 without any)."""
         return sum((r(params[name]) for name, r in self.regularizers.items()
                     if name in params), 0.0)
+
+    @property
+    def constrained(self) -> bool:
+        """Whether a weight constraint projects weights after each optimizer step."""
+        return bool(self.constraints)
+
+    def constrain(self, params) -> dict:
+        """These weights with their constraints applied."""
+        return {name: self.constraints[name](w) if name in self.constraints else w
+                for name, w in params.items()}
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
         if batch_input_shape is not None:
@@ -294,9 +313,10 @@ class Layer:
             config["batch_input_shape"] = list(self.batch_input_shape)
         if not self.trainable:
             config["trainable"] = False
-        keys = {name: key for key, name in self.regularizer_keys().items()}
-        for name, regularizer in self.regularizers.items():
-            config[keys[name]] = regularizers.serialize(regularizer)
+        for kind, found, serialize in (("regularizer", self.regularizers, regularizers.serialize),
+                                       ("constraint", self.constraints, constraints.serialize)):
+            keys = {name: key for key, name in self.per_weight_keys(kind).items()}
+            config.update({keys[name]: serialize(made) for name, made in found.items()})
         return config
 
     @classmethod

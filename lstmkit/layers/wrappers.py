@@ -96,6 +96,14 @@ class Bidirectional(Layer):
     def penalty(self, params):
         return sum(layer.penalty(_unprefixed(side, params)) for side, layer in self._sides())
 
+    @property
+    def constrained(self) -> bool:
+        return any(layer.constrained for _, layer in self._sides())
+
+    def constrain(self, params):
+        return {f"{side}/{name}": w for side, layer in self._sides()
+                for name, w in layer.constrain(_unprefixed(side, params)).items()}
+
     def check_input_shape(self, input_shape):
         for _, layer in self._sides():
             layer.check_input_shape(input_shape)
@@ -177,6 +185,13 @@ class TimeDistributed(Layer):
 
     def penalty(self, params):
         return self.layer.penalty(params)
+
+    @property
+    def constrained(self) -> bool:
+        return self.layer.constrained
+
+    def constrain(self, params):
+        return self.layer.constrain(params)
 
     @staticmethod
     def _step_shape(input_shape):

@@ -47,6 +47,23 @@ class Optimizer:
     default_learning_rate = 0.001
 
     @property
+    def learning_rate(self):
+        """A number that ``fit`` reads at its start (``model.optimizer.learning_rate =
+        0.01`` changes it, without compiling again), or a schedule fixed at construction."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        old = getattr(self, "_learning_rate", None)
+        if old is not None and (callable(old) or callable(value)):
+            raise TypeError(
+                f"This optimizer's learning rate is {'a schedule' if callable(old) else old}, "
+                f"which cannot become {value!r}: a learning rate changes from one number to "
+                f"another only. Compile with a new optimizer, such as Adam(learning_rate="
+                f"...).")
+        self._learning_rate = value
+
+    @property
     def lr(self):
         """Keras 2's name of ``learning_rate``: ``model.optimizer.lr = 0.01`` and
         ``K.set_value(model.optimizer.lr, 0.01)`` both set it."""
@@ -85,13 +102,14 @@ class Optimizer:
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this optimizer: ``type(self)(**config)``
         (a schedule as its config)."""
-        config = dict(vars(self))
+        config = {k.removeprefix("_"): v for k, v in vars(self).items()}  # _learning_rate
         if isinstance(self.learning_rate, schedules.LearningRateSchedule):
             config["learning_rate"] = schedules.serialize(self.learning_rate)
         return config
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if v not in (None, 0.0))
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items()
+                         if v not in (None, 0.0))
         return f"{type(self).__name__}({args})"
 
 
@@ -129,8 +147,9 @@ class Adam(Optimizer):
                                  eps=self.epsilon)
         eps, b2 = self.epsilon, self.beta_2
         keras_eps = lambda count: eps / jnp.sqrt(1.0 - b2 ** (count + 1))  # noqa: E731
+        # Python floats: inject_hyperparams would keep a NumPy scalar in the state instead
         scale = optax.inject_hyperparams(optax.scale_by_adam)(
-            b1=self.beta_1, b2=b2, eps=keras_eps)
+            b1=float(self.beta_1), b2=float(b2), eps=keras_eps)
         return optax.chain(scale, optax.scale_by_learning_rate(learning_rate))
 
 

@@ -8,6 +8,7 @@ inverse-time decay, a different warmup). A subclass of ``LearningRateSchedule`` 
 own ``__call__(step)`` works too (it cannot be saved in a model file: that would be code).
 """
 
+import itertools
 import math
 
 import jax.numpy as jnp
@@ -15,19 +16,11 @@ import jax.numpy as jnp
 from lstmkit import registry, validation
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(registry.Configured):
     """Base: ``schedule(step) -> learning rate`` for a step count (a traced integer)."""
 
     def __call__(self, step):
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        """The constructor arguments that rebuild this schedule."""
-        return dict(vars(self))
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class ExponentialDecay(LearningRateSchedule):
@@ -120,8 +113,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     ``boundaries[1]``, ..., ``values[-1]`` after the last boundary."""
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        if not (isinstance(boundaries, list | tuple) and isinstance(values, list | tuple)):
+            raise ValueError(f"PiecewiseConstantDecay takes lists: boundaries (steps) and "
+                             f"values (rates), got {boundaries!r} and {values!r}.")
         boundaries = [_rate("boundaries[...]", b) for b in boundaries]
         values = [_rate("values[...]", v) for v in values]
+        if any(a >= b for a, b in itertools.pairwise(boundaries)):
+            raise ValueError(f"PiecewiseConstantDecay boundaries must increase strictly, got "
+                             f"{boundaries}.")
         if len(boundaries) != len(values) - 1:
             raise ValueError(f"PiecewiseConstantDecay needs one value more than boundaries, got "
                              f"{len(boundaries)} boundaries {boundaries} and {len(values)} "
