@@ -43,6 +43,13 @@ class History:
         for name, value in logs.items():
             self.history.setdefault(name, []).append(value)
 
+    def record(self, run: "History") -> None:
+        """Take in a ``fit`` run's logs, as a ``History()`` given in ``fit(callbacks=...)``
+        does in Keras: its ``epoch`` list starts again, its ``history`` lists grow."""
+        self.model, self.params, self.epoch = run.model, run.params, []
+        for i, epoch in enumerate(run.epoch):
+            self.append(epoch, {name: values[i] for name, values in run.history.items()})
+
     def plot(self, metrics=None):
         """Learning curves of this run: ``lstmkit.plotting.plot_history(self, metrics)``.
 
@@ -425,13 +432,14 @@ class Plan(NamedTuple):
     reset_states: bool = False
     early_stopping: EarlyStopping | None = None
     hooks: tuple = ()
+    histories: tuple = ()  # History() objects given, filled with the run's logs
 
 
 def plan(callbacks) -> Plan:
     """The callbacks as a ``Plan``, or a clear error for what lstmkit cannot run."""
     callbacks = [] if callbacks is None else list(callbacks)
     for callback in callbacks:
-        if not isinstance(callback, ResetStates | EarlyStopping | Callback):
+        if not isinstance(callback, ResetStates | EarlyStopping | Callback | History):
             raise TypeError(
                 f"fit(callbacks=...) takes lstmkit.callbacks objects (ResetStates, "
                 f"EarlyStopping, ModelCheckpoint, CSVLogger, TerminateOnNaN, LambdaCallback, "
@@ -446,7 +454,8 @@ def plan(callbacks) -> Plan:
                          f"{len(stoppers)}.")
     return Plan(any(isinstance(c, ResetStates) for c in callbacks),
                 stoppers[0] if stoppers else None,
-                tuple(c for c in callbacks if isinstance(c, Callback)))
+                tuple(c for c in callbacks if isinstance(c, Callback)),
+                tuple(c for c in callbacks if isinstance(c, History)))
 
 
 def _batch_hook_error(name: str, hook: str) -> ValueError:

@@ -105,6 +105,7 @@ class Sequential:
         self._programs: dict = {}
         self._warned_shuffle = False
         self.stop_training = False  # set by EarlyStopping, as in Keras
+        self.history: History | None = None  # the last fit's, as Keras keeps it
         # Data preparation kept with the model (JSON data and fitted scalers): save() writes it.
         self.preparation: dict | None = None
         for layer in layers or []:
@@ -448,6 +449,9 @@ class Sequential:
             self._end_early_stopping(stopper, watch, epoch)
         for hook in hooks:
             hook.on_train_end(hook_logs.get(epoch - 1))
+        for given in plan.histories:
+            given.record(history)
+        self.history = history
         return history
 
     def _fit_data(self, x, y, batch_size, sample_weight, class_weight, validation_split,

@@ -18,6 +18,7 @@ from lstmkit.callbacks import (  # noqa: E402
     Callback,
     CSVLogger,
     EarlyStopping,
+    History,
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
@@ -525,3 +526,14 @@ def test_tensorboard_arguments(monkeypatch):
     monkeypatch.setitem(sys.modules, "tensorboardX", None)  # as if not installed
     with pytest.raises(ImportError, match=r"pip install 'lstmkit\[tensorboard\]'"):
         TensorBoard()
+
+
+def test_a_history_given_as_a_callback_and_model_history():
+    _, lk = both_models(Y)
+    given = History()
+    returned = lk.fit(X, Y, epochs=3, verbose=0, validation_split=0.25, callbacks=[given])
+    assert lk.history is returned
+    assert given.history == returned.history and given.epoch == [0, 1, 2]
+    assert given.model is lk and given.params["epochs"] == 3
+    lk.fit(X, Y, epochs=2, verbose=0, callbacks=[given])  # Keras: the lists grow
+    assert given.epoch == [0, 1] and len(given.history["loss"]) == 5
