@@ -367,7 +367,7 @@ class Sequential:
     # ----- life-cycle ------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, validation_split=0.0,
             validation_data=None, shuffle=True, initial_epoch=0, callbacks=None,
-            sample_weight=None, class_weight=None) -> History:
+            sample_weight=None, class_weight=None, *, nb_epoch=None) -> History:
         """Train for ``epochs - initial_epoch`` epochs; returns a ``History``.
 
         Many epochs run as one compiled program (shuffle, every batch, validation), in
@@ -377,8 +377,10 @@ class Sequential:
         run inside the program; any ``Callback`` runs in Python between epochs, which are
         then one program call each. ``sample_weight`` (one per sample) or
         ``class_weight`` (``{class: weight}``) weigh each sample's loss, as in Keras.
+        ``nb_epoch`` is the older name of ``epochs``, which Keras 2 still took.
         """
         self._require_compiled("fit")
+        epochs = _legacy_epochs(epochs, nb_epoch)
         validation.check_epochs(epochs, initial_epoch)
         plan = callbacks_lib.plan(callbacks)
         (x, y, weights), (x_val, y_val, val_weights), batch_size = self._fit_data(
@@ -627,14 +629,14 @@ class Sequential:
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
                       initial_epoch=0, shuffle=True, max_queue_size=10, workers=1,
-                      use_multiprocessing=False) -> History:
+                      use_multiprocessing=False, *, nb_epoch=None) -> History:
         """Keras 2's ``fit`` of a batch-making object (a ``TimeseriesGenerator``, a
         ``Sequence``): ``fit(generator, ...)`` on all its batches each epoch. The queue and
         worker settings have no effect: lstmkit takes every sample up front."""
         _check_steps("steps_per_epoch", steps_per_epoch, generator)
         _check_steps("validation_steps", validation_steps, validation_data)
-        return self.fit(generator, epochs=epochs, verbose=verbose, callbacks=callbacks,
-                        validation_data=validation_data, shuffle=shuffle,
+        return self.fit(generator, epochs=_legacy_epochs(epochs, nb_epoch), verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data, shuffle=shuffle,
                         initial_epoch=initial_epoch)
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
@@ -780,6 +782,18 @@ def _check_steps(name: str, steps, generator) -> None:
             f"{name}={steps!r}, but the generator has {len(generator)} batches: lstmkit "
             f"uses every batch of a generator, every epoch. Leave {name} out (or give "
             f"{len(generator)}).")
+
+
+def _legacy_epochs(epochs, nb_epoch):
+    """``epochs``, or the Keras 1 ``nb_epoch`` that Keras 2 still took (with its warning)."""
+    if nb_epoch is None:
+        return epochs
+    if epochs != 1:
+        raise ValueError(f"Give epochs (here {epochs!r}) or its old name nb_epoch (here "
+                         f"{nb_epoch!r}), not both.")
+    warnings.warn("The `nb_epoch` argument in `fit` has been renamed `epochs`.", UserWarning,
+                  stacklevel=3)
+    return nb_epoch
 
 
 def _next_chunk(count: int, seconds: float) -> int:

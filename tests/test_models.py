@@ -389,3 +389,13 @@ def test_a_frozen_layer_inside_a_wrapper_freezes_the_wrapper():
     assert not np.array_equal(after[-2], before[-2])
     with pytest.raises(ValueError, match="one trainable and one frozen"):
         Bidirectional(LSTM(2, trainable=False), backward_layer=LSTM(2, go_backwards=True))
+
+
+def test_keras1_nb_epoch_is_epochs_with_keras2s_warning():
+    model = Sequential([LSTM(2, input_shape=(3, 1)), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = np.ones((4, 3, 1), "float32"), np.ones((4, 1), "float32")
+    with pytest.warns(UserWarning, match=r"`nb_epoch` argument in `fit` has been renamed"):
+        assert len(model.fit(x, y, nb_epoch=3, verbose=0).epoch) == 3
+    with pytest.raises(ValueError, match=r"Give epochs \(here 2\) or its old name nb_epoch"):
+        model.fit(x, y, epochs=2, nb_epoch=3, verbose=0)
