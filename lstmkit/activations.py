@@ -115,7 +115,7 @@ def to_config(fn: Activation):
     hold."""
     if isinstance(fn, LayerActivation):
         return fn.config()
-    return config_name(fn, _ACTIVATIONS)
+    return config_name(relu if fn is jax.nn.relu else fn, _ACTIVATIONS)
 
 
 def names() -> list[str]:

@@ -9,6 +9,8 @@ down to it. ``NonNeg`` clips below 0, ``UnitNorm`` scales to norm 1, ``MinMaxNor
 its shape works as well (it cannot be saved in a model file: that would be code).
 """
 
+import numbers
+
 import jax.numpy as jnp
 
 from lstmkit import validation
@@ -112,7 +114,7 @@ def _number(name: str, value):
 
 def _axis(axis):
     axes = list(axis) if isinstance(axis, list | tuple) else [axis]
-    if not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
+    if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
         raise ValueError(f"The constraint's axis must be an integer or a list of them, got "
                          f"{axis!r}.")
-    return axis if isinstance(axis, int) else tuple(axes)
+    return int(axis) if isinstance(axis, numbers.Integral) else tuple(int(a) for a in axes)

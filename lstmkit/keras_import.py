@@ -93,7 +93,7 @@ def layer_config(class_name: str, config: dict, where: str) -> dict:
     _check_supported({k: v for k, v in config.items() if k not in per_weight}, where)
     out = {key: config[key] for key in _SETTINGS[class_name] if key in config}
     out.update(per_weight)
-    for key in (*serialization.INNER_LAYERS, "activation"):  # activation: a layer's config
+    for key in (*serialization.INNER_LAYERS, "activation", "recurrent_activation"):
         if isinstance(config.get(key), dict):
             inner_class = field(config[key], "class_name", str, f"{where} {key!r}")
             out[key] = {"class_name": inner_class, "config": layer_config(

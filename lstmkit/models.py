@@ -451,10 +451,10 @@ class Sequential:
             self._end_early_stopping(stopper, watch, epoch)
         for hook in hooks:
             hook.on_train_end(hook_logs.get(epoch - 1))
-        for given in plan.histories:
+        for given in plan.histories:  # Keras keeps filling a History() it is given
             given.record(history)
-        self.history = history
-        return history
+        self.history = plan.histories[0] if plan.histories else history
+        return self.history
 
     def _fit_data(self, x, y, batch_size, sample_weight, class_weight, validation_split,
                   validation_data):

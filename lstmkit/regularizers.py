@@ -3,9 +3,10 @@
 ``LSTM(50, kernel_regularizer=l2(0.01))`` adds ``0.01 * sum(kernel ** 2)`` to the loss
 that training minimizes and that ``fit`` and ``evaluate`` report, as Keras 3 does (a
 frozen layer's weights add nothing). ``l1(0.01)`` adds ``0.01 * sum(|w|)``, ``l1_l2(l1,
-l2)`` both. Names work too: ``kernel_regularizer='l2'`` is ``l2(0.01)`` (and ``'l1_l2'``
-is Keras 2's ``l1_l2(0.01, 0.01)``). Any function of a weight array that returns a
-number works as well (it cannot be saved in a model file: that would be code).
+l2)`` both. As in Keras 3, the lower-case names are the classes: ``l2`` and ``'l2'`` are
+``L2(0.01)``, ``l1_l2`` and ``'l1_l2'`` are ``L1L2()``, whose factors default to 0 (Keras
+2's ``l1_l2()`` defaulted to 0.01 each: give them). Any function of a weight array works
+as well, its result summed (it cannot be saved in a model file: that would be code).
 """
 
 import jax.numpy as jnp
@@ -18,7 +19,7 @@ class L1L2(Configured):
     """``l1 * sum(|w|) + l2 * sum(w ** 2)``; both factors 0 unless given."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = _factor("l1", l1), _factor("l2", l2)
+        self.l1, self.l2 = _factor("l1", l1, 0.0), _factor("l2", l2, 0.0)
 
     def __call__(self, w):
         penalty = 0.0
@@ -34,7 +35,7 @@ class L1(L1L2):
     """``l1 * sum(|w|)``."""
 
     def __init__(self, l1=0.01):
-        super().__init__(l1=l1)
+        super().__init__(l1=_factor("l1", l1, 0.01))
 
     def get_config(self):
         return {"l1": self.l1}
@@ -44,27 +45,16 @@ class L2(L1L2):
     """``l2 * sum(w ** 2)``, weight decay."""
 
     def __init__(self, l2=0.01):
-        super().__init__(l2=l2)
+        super().__init__(l2=_factor("l2", l2, 0.01))
 
     def get_config(self):
         return {"l2": self.l2}
 
 
-def l1(l1=0.01) -> L1:  # noqa: E741 - Keras's name
-    return L1(l1)
-
-
-def l2(l2=0.01) -> L2:
-    return L2(l2)
-
-
-def l1_l2(l1=0.01, l2=0.01) -> L1L2:  # noqa: E741 - Keras's name
-    """Keras 2's function: both penalties, 0.01 each by default."""
-    return L1L2(l1, l2)
-
+l1, l2, l1_l2 = L1, L2, L1L2  # Keras 3's lower-case names are the classes
 
 _CLASSES = {"l1": L1, "l2": L2, "l1l2": L1L2}
-_NAMES = {"l1": l1, "l2": l2, "l1_l2": l1_l2, "l1l2": l1_l2}
+_NAMES = {**_CLASSES, "l1_l2": L1L2}
 
 
 def get(identifier):
@@ -74,10 +64,10 @@ def get(identifier):
         return None
     if isinstance(identifier, dict):
         return from_config("regularizer", identifier, _CLASSES)
+    if isinstance(identifier, str):
+        identifier = lookup("regularizer", identifier, _NAMES)
     if isinstance(identifier, type) and issubclass(identifier, L1L2):
         return identifier()
-    if isinstance(identifier, str):
-        return lookup("regularizer", identifier, _NAMES)()
     return lookup("regularizer", identifier, _NAMES)
 
 
@@ -89,7 +79,10 @@ def serialize(regularizer):
     return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
 
 
-def _factor(name: str, value) -> float:
+def _factor(name: str, value, default: float) -> float:
+    """A factor >= 0; ``None`` is the default, as in Keras."""
+    if value is None:
+        return default
     if not validation.is_number(value) or value < 0:
         raise ValueError(f"The regularization factor {name} must be a number >= 0, got "
                          f"{value!r}.")

@@ -123,13 +123,16 @@ def test_bad_settings(make, match):
 @pytest.mark.parametrize("fmt", ["keras", "h5"])
 def test_an_activation_layer_as_a_layers_activation(tmp_path, fmt):
     keras.utils.set_random_seed(6)
-    km = keras.Sequential([keras.Input((5, 6)), keras.layers.LSTM(4),
+    km = keras.Sequential([keras.Input((5, 6)),
+                           keras.layers.LSTM(4, recurrent_activation=keras.layers.ReLU(
+                               max_value=1.0)),
                            keras.layers.Dense(3, activation=keras.layers.LeakyReLU(0.1)),
                            keras.layers.Dense(1, activation=keras.layers.ReLU(max_value=0.5))])
     km.save(tmp_path / f"k.{fmt}")
     imported = load_model(tmp_path / f"k.{fmt}")
     np.testing.assert_allclose(imported.predict(X), km.predict(X, verbose=0), atol=1e-6)
-    ours = Sequential([LSTM(4, input_shape=(5, 6)), Dense(3, activation=LeakyReLU(0.1)),
+    ours = Sequential([LSTM(4, input_shape=(5, 6), recurrent_activation=ReLU(max_value=1.0)),
+                       Dense(3, activation=LeakyReLU(0.1)),
                        Dense(1, activation=ReLU(max_value=0.5))])
     ours.set_weights(km.get_weights())
     np.testing.assert_allclose(ours.predict(X), km.predict(X, verbose=0), atol=1e-6)
@@ -140,8 +143,11 @@ def test_an_activation_layer_as_a_layers_activation(tmp_path, fmt):
 
 
 def test_keras_activation_functions_save_by_name(tmp_path):
+    import jax
+
     model = Sequential([Dense(2, input_shape=(3,), activation=activations.relu),
+                        Dense(2, activation=jax.nn.relu),
                         Dense(1, activation=activations.sigmoid)])
     model.save(tmp_path / "m.lstmkit")
     assert [layer.get_config()["activation"] for layer in
-            load_model(tmp_path / "m.lstmkit").layers] == ["relu", "sigmoid"]
+            load_model(tmp_path / "m.lstmkit").layers] == ["relu", "relu", "sigmoid"]

@@ -60,9 +60,11 @@ def test_names_classes_and_functions():
     w = np.array([[1.0, -2.0], [3.0, 0.5]], "float32")
     assert float(regularizers.get("l2")(w)) == pytest.approx(0.01 * 14.25)
     assert float(regularizers.get("l1")(w)) == pytest.approx(0.01 * 6.5)
-    assert float(regularizers.get("l1_l2")(w)) == pytest.approx(0.01 * 6.5 + 0.01 * 14.25)
-    assert float(regularizers.l1_l2(l1=0.1, l2=0.0)(w)) == pytest.approx(0.65)
-    assert float(regularizers.get(regularizers.L2)(w)) == pytest.approx(0.1425)
+    assert float(regularizers.get("l1_l2")(w)) == 0.0  # Keras 3's L1L2(): zeros
+    assert float(regularizers.l1_l2(l1=0.1)(w)) == pytest.approx(0.65)
+    for given in (regularizers.L2, regularizers.l2, "L2", {"class_name": "L2", "config": {}}):
+        assert float(regularizers.get(given)(w)) == pytest.approx(0.1425)  # as Keras 3
+    assert regularizers.L2(None).l2 == 0.01 and regularizers.L1L2(l1=None).l1 == 0.0
     for name, kwargs in (("L1", {"l1": 0.2}), ("L2", {"l2": 0.3}), ("L1L2", {"l1": 0.1,
                                                                            "l2": 0.2})):
         ours = getattr(regularizers, name)(**kwargs)
@@ -79,9 +81,9 @@ def test_saved_with_the_model_and_refused_when_custom(tmp_path):
     loaded = load_model(tmp_path / "m.lstmkit")
     assert repr(loaded.layers[0].regularizers["kernel"]) == "L2(l2=0.05)"
     assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
-    custom = Sequential([Dense(1, input_shape=(2,), kernel_regularizer=lambda w: w.sum())])
+    custom = Sequential([Dense(1, input_shape=(2,), kernel_regularizer=lambda w: abs(w))])
     custom.compile("sgd", "mse")
-    custom.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)  # trains with it
+    custom.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)  # trains, the array summed
     with pytest.raises(ValueError, match=r"Cannot save layer 'dense.*' setting "
                                          r"'kernel_regularizer': it is the function"):
         custom.save(tmp_path / "c.lstmkit")
@@ -96,6 +98,13 @@ def test_saved_with_the_model_and_refused_when_custom(tmp_path):
      r"lstmkit has no activity_regularizer"),
     (lambda: Dense(3, kernel_regularizer="l3"), ValueError, r"Unknown regularizer 'l3'"),
     (lambda: regularizers.L2(-1), ValueError, r"factor l2 must be a number >= 0, got -1"),
+    (lambda: Dense(3, kernel_initialiser="ones"), TypeError,
+     r"Dense\(\) got an unexpected keyword argument 'kernel_initialiser'"),
+    (lambda: Dense(3, dtype="float16"), ValueError, r"lstmkit computes in float32"),
+    (lambda: Sequential([LSTM(3, input_shape=(T, F),
+                              kernel_constraint=constraints.MaxNorm(axis=2))]), ValueError,
+     r"kernel_constraint=MaxNorm\(max_value=2, axis=2\) does not fit its weight 'kernel' of "
+     r"shape \(3, 12\)"),
 ])
 def test_errors(make, error, match):
     with pytest.raises(error, match=match):
@@ -137,7 +146,7 @@ def test_constraint_names_and_errors():
     for name in ("max_norm", "maxnorm", "MaxNorm"):  # Keras 3, Keras 2 and class names
         np.testing.assert_allclose(constraints.get(name)(w), w * 2 / 5, rtol=1e-6)
     np.testing.assert_allclose(constraints.nonneg()(w), np.maximum(w, 0))
-    np.testing.assert_allclose(constraints.unit_norm(axis=1)(w), w / 5, rtol=1e-6)
+    np.testing.assert_allclose(constraints.unit_norm(axis=np.int64(1))(w), w / 5, rtol=1e-6)
     with pytest.raises(ValueError, match=r"Unknown constraint 'max_nrom'"):
         Dense(2, kernel_constraint="max_nrom")
     with pytest.raises(ValueError, match=r"max_value must be a number >= 0, got -1"):

@@ -95,6 +95,8 @@ def test_a_learning_rate_changes_kind_only_by_compiling_again(tmp_path):
                                         r"ExponentialDecay"):
         numeric.learning_rate = schedule
     numeric.learning_rate = 0.02  # a number for a number: fine
+    with pytest.raises(ValueError, match=r"learning_rate must be a finite number >= 0, got nan"):
+        numeric.learning_rate = float("nan")
     assert numeric.get_config()["learning_rate"] == 0.02
 
 

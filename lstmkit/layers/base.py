@@ -98,9 +98,12 @@ class Layer:
         return False
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
-                 input_dim=None, batch_size=None, weights=None, trainable=True,
+                 input_dim=None, batch_size=None, weights=None, trainable=True, dtype=None,
                  activity_regularizer=None, **per_weight):
         self.name = name or unique_name(type(self).__name__)
+        if dtype not in (None, "float32", np.float32):
+            raise ValueError(f"{type(self).__name__}: lstmkit computes in float32, got "
+                             f"dtype={dtype!r}; leave dtype out (or give 'float32').")
         self.regularizers, self.constraints = self._per_weight(per_weight, activity_regularizer)
         if not isinstance(trainable, bool):
             raise TypeError(f"trainable must be True or False, got {trainable!r}.")
@@ -127,6 +130,10 @@ class Layer:
         keys = {key: (kind, name) for kind in kinds
                 for key, name in self.per_weight_keys(kind).items()}
         unknown = sorted(set(given) - set(keys))
+        other = [k for k in unknown if "regulariz" not in k and "constrain" not in k]
+        if other:
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument "
+                            f"{other[0]!r}.")
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected arguments {unknown}; its "
                             f"weights' regularizers and constraints are "
@@ -142,6 +149,22 @@ class Layer:
                 found[kind][name] = made
         return found["regularizer"], found["constraint"]
 
+    def _check_constraints(self) -> None:
+        """Each constraint must give back a weight of its weight's shape (an axis out of
+        its range is caught here, not inside a compiled program)."""
+        keys = {name: key for key, name in self.per_weight_keys("constraint").items()}
+        for name, constraint in self.constraints.items():
+            if name not in self.params:
+                continue
+            weight = jax.ShapeDtypeStruct(self.params[name].shape, jnp.float32)
+            try:
+                shape = jax.eval_shape(constraint, weight).shape
+            except (TypeError, ValueError, IndexError) as err:
+                shape = err
+            if shape != weight.shape:
+                raise ValueError(f"Layer {self.name!r}: {keys[name]}={constraint!r} does not "
+                                 f"fit its weight {name!r} of shape {weight.shape} ({shape}).")
+
     @property
     def regularized(self) -> bool:
         """Whether a weight regularizer adds a penalty to the loss."""
@@ -149,7 +172,7 @@ class Layer:
 
     def penalty(self, params):
         """The regularizers' penalty on these weights (0.0 without any)."""
-        return sum((r(params[name]) for name, r in self.regularizers.items()
+        return sum((jnp.sum(r(params[name])) for name, r in self.regularizers.items()
                     if name in params), 0.0)
 
     @property
@@ -189,6 +212,7 @@ class Layer:
         generator = rng.next_generator() if generator is None else generator
         self.params = {name: jnp.asarray(w, jnp.float32)
                        for name, w in self.init(generator, input_shape).items()}
+        self._check_constraints()
         self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
         if self.initial_weights is not None:  # checked against the shapes just made
             weights, self.initial_weights = self.initial_weights, None

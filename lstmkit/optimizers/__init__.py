@@ -55,6 +55,9 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, value):
         old = getattr(self, "_learning_rate", None)
+        if old is not None and not callable(old) and not callable(value) and not (
+                validation.is_number(value) and value >= 0):
+            raise ValueError(f"learning_rate must be a finite number >= 0, got {value!r}.")
         if old is not None and (callable(old) or callable(value)):
             raise TypeError(
                 f"This optimizer's learning rate is {'a schedule' if callable(old) else old}, "
