@@ -31,7 +31,7 @@ from lstmkit import metrics as metrics_lib
 from lstmkit.callbacks import History
 from lstmkit.data import sequences
 from lstmkit.layers.base import Layer, unique_name
-from lstmkit.layers.inputs import InputLayer
+from lstmkit.layers.inputs import InputLayer, SymbolicTensor
 from lstmkit.summary import summary_table
 
 
@@ -731,6 +731,50 @@ class Sequential:
     def __repr__(self):
         return f"<Sequential name={self.name!r} layers={[layer.name for layer in self.layers]}>"
 
+
+
+class Model(Sequential):
+    """Keras's functional API, for models that are one chain of layers::
+
+        inputs = Input(shape=(timesteps, features))
+        x = LSTM(32)(inputs)
+        outputs = Dense(1)(x)
+        model = Model(inputs=inputs, outputs=outputs)
+
+    is ``Sequential([inputs, LSTM(32), Dense(1)])``. Several inputs or outputs, branches
+    and layers used twice are refused by name: lstmkit's models are chains."""
+
+    def __init__(self, inputs=None, outputs=None, name=None):
+        source, chain = _chain(inputs, outputs)
+        super().__init__([source, *chain], name=name or unique_name("Model"))
+
+
+def _chain(inputs, outputs) -> tuple[InputLayer, tuple]:
+    """The ``Input`` and the layers from it to ``outputs``, checked to form one chain."""
+    inputs = _single("inputs", inputs, "an Input(shape=...)")
+    outputs = _single("outputs", outputs, "what the last layer returned")
+    if not isinstance(inputs, InputLayer):
+        raise TypeError(f"Model(inputs=...) takes an Input(shape=...), got "
+                        f"{type(inputs).__name__}.")
+    if not isinstance(outputs, SymbolicTensor) or outputs.source is not inputs:
+        raise ValueError("Model(outputs=...) must be what the last layer returned, in a chain "
+                         "of layers called on Model's inputs, starting with x = "
+                         "layer(inputs).")
+    used = [layer for layer in outputs.layers if outputs.layers.count(layer) > 1]
+    if used:
+        raise ValueError(f"{used[0]!r} is used twice; lstmkit's models are chains, each "
+                         f"layer once.")
+    return inputs, outputs.layers
+
+
+def _single(name: str, value, what: str):
+    """``value``, or its one element when given as a list (as Keras allows)."""
+    if isinstance(value, list | tuple):
+        if len(value) != 1:
+            raise ValueError(f"Model got {len(value)} {name}; lstmkit builds models with one "
+                             f"input and one output, a chain of layers ({what}).")
+        return value[0]
+    return value
 
 
 def load_model(filepath, custom_objects=None, compile=True) -> Sequential:

@@ -1,5 +1,6 @@
 """Input / InputLayer: a Sequential model's input shape declared ahead of its first layer
-(Keras 3's way); the model is the one written with ``input_shape=`` on its first layer."""
+(Keras 3's way); the model is the one written with ``input_shape=`` on its first layer.
+And Keras's functional API, ``Model(inputs, outputs)``, for a chain of layers."""
 
 import numpy as np
 import pytest
@@ -7,6 +8,8 @@ import pytest
 import lstmkit
 from lstmkit.layers import LSTM, Dense, Embedding, Input, InputLayer
 from lstmkit.models import Sequential
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras")
 
 
 def test_input_gives_the_first_layer_its_shape():
@@ -103,3 +106,48 @@ def test_a_second_different_shape_on_the_first_layer_is_refused():
 def test_bad_shapes_on_a_layer_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LSTM(2, **kwargs)
+
+
+def test_the_functional_api_for_a_chain_of_layers_matches_keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    def chain(L, inputs):
+        x = L.Bidirectional(L.LSTM(4, return_sequences=True))(inputs)
+        x = L.Dropout(0.0)(x)
+        return L.Dense(2, activation="tanh")(L.LSTM(3)(x))
+
+    keras.utils.set_random_seed(8)
+    k_in = keras.Input(shape=(5, 3))
+    km = keras.Model(k_in, chain(keras.layers, k_in))
+    l_in = lstmkit.Input(shape=(5, 3))
+    lk = lstmkit.Model(inputs=[l_in], outputs=chain(lstmkit.layers, l_in))
+    assert isinstance(lk, lstmkit.Sequential) and lk.name == "model"
+    lk.set_weights(km.get_weights())
+    x = np.random.default_rng(8).normal(size=(6, 5, 3)).astype("float32")
+    y = np.random.default_rng(9).normal(size=(6, 2)).astype("float32")
+    np.testing.assert_allclose(lk.predict(x), km.predict(x, verbose=0), atol=1e-5)
+    for api, model in ((keras, km), (lstmkit, lk)):
+        model.compile(api.optimizers.Adam(0.01), "mse")
+        model.fit(x, y, batch_size=3, epochs=2, shuffle=False, verbose=0)
+    for g, w in zip(lk.get_weights(), km.get_weights(), strict=True):
+        np.testing.assert_allclose(g, w, atol=1e-5)
+
+
+def test_the_functional_api_refuses_what_is_not_a_chain():
+    inputs, other = lstmkit.Input(shape=(5, 3)), lstmkit.Input(shape=(5, 3))
+    shared = LSTM(3, return_sequences=True)
+    twice = shared(shared(inputs))
+    with pytest.raises(ValueError, match=r"<LSTM name='.*'> is used twice"):
+        lstmkit.Model(inputs, twice)
+    with pytest.raises(ValueError, match=r"Model got 2 outputs; lstmkit builds models with one "
+                                         r"input and one output"):
+        lstmkit.Model(inputs, [Dense(1)(inputs), Dense(2)(inputs)])
+    with pytest.raises(ValueError, match=r"outputs=...\) must be what the last layer returned"):
+        lstmkit.Model(inputs, Dense(1)(other))
+    with pytest.raises(ValueError, match=r"return_state=True, which in the functional API"):
+        LSTM(3, return_state=True)(inputs)
+    with pytest.raises(ValueError, match=r"initial_state in the functional API"):
+        LSTM(3)(inputs, initial_state=[inputs, inputs])

@@ -268,7 +268,16 @@ class Layer:
         raise NotImplementedError
 
     def __call__(self, x, initial_state=None, training=False):
-        """Apply the layer to an array, building it on first use; returns NumPy arrays."""
+        """Apply the layer to an array, building it on first use; returns NumPy arrays.
+        On an ``Input`` (Keras's functional API) it gives the chain of layers instead."""
+        from lstmkit.layers import inputs  # which imports this module
+
+        if isinstance(x, inputs.InputLayer | inputs.SymbolicTensor):
+            if initial_state is not None:
+                raise ValueError(f"{self!r}: initial_state in the functional API makes a model "
+                                 f"with several inputs; lstmkit builds models that are one "
+                                 f"chain of layers.")
+            return inputs.symbolic_call(self, x)
         x = validation.as_numeric_array("x", x)
         if not self.built:
             self.build((x.shape[0] if self.stateful else None, *x.shape[1:]))

@@ -1,9 +1,12 @@
-"""``Input`` and ``InputLayer``: a ``Sequential`` model's input shape declared ahead of
-its first layer, as Keras 3 tutorials write it::
+"""``Input`` and ``InputLayer``: a model's input shape declared ahead of its first layer,
+as Keras 3 tutorials write it::
 
     model = Sequential([Input(shape=(timesteps, features)), LSTM(32), Dense(1)])
 
 Keras 2 code gives the first layer ``input_shape=`` instead; both build the same model.
+An ``Input`` is also what Keras's functional API calls layers on: ``x = LSTM(32)(inputs)``
+gives a ``SymbolicTensor`` that remembers the chain of layers, and ``models.Model(inputs,
+outputs)`` builds the model of a chain (lstmkit's models are chains of layers).
 """
 
 import numpy as np
@@ -54,11 +57,34 @@ class InputLayer:
         self.name = name or "input_layer"
 
 
+class SymbolicTensor:
+    """What a layer called on an ``Input`` (or on another ``SymbolicTensor``) gives in
+    Keras's functional API: no values, only the ``Input`` and the layers applied to it, in
+    order."""
+
+    def __init__(self, source: InputLayer, layers: tuple):
+        self.source, self.layers = source, layers
+
+    def __repr__(self):
+        return f"<SymbolicTensor from {self.source.name!r} through {len(self.layers)} layers>"
+
+
+def symbolic_call(layer, x) -> SymbolicTensor:
+    """``layer(x)`` for an ``Input`` or a ``SymbolicTensor`` ``x``: the chain one layer
+    longer."""
+    if getattr(layer, "return_state", False):
+        raise ValueError(f"{layer!r} has return_state=True, which in the functional API makes "
+                         f"several outputs (as encoder-decoder models use them); lstmkit "
+                         f"builds models that are one chain of layers.")
+    if isinstance(x, InputLayer):
+        return SymbolicTensor(x, (layer,))
+    return SymbolicTensor(x.source, (*x.layers, layer))
+
+
 def Input(shape=None, batch_size=None, dtype=None, *, batch_shape=None,  # noqa: N802
           name=None) -> InputLayer:
-    """Keras's ``Input(shape=...)``, for the first element of a ``Sequential`` model (see
-    ``InputLayer``). lstmkit has no functional API, so it is not a tensor to call layers
-    on."""
+    """Keras's ``Input(shape=...)``: a ``Sequential`` model's first element, or what the
+    functional API calls its layers on (see ``InputLayer``)."""
     return InputLayer(shape, batch_size, dtype, batch_shape=batch_shape, name=name)
 
 
