@@ -50,6 +50,27 @@ ones_like, zeros_like, transpose, reshape, dot = (
     jnp.ones_like, jnp.zeros_like, jnp.transpose, jnp.reshape, jnp.dot)
 
 
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """Keras 2's ``K.function([model.input], [model.layers[i].output])``: a function of
+    ``[x]`` that returns the listed layers' outputs for ``x`` (in inference mode). Extra
+    inputs, such as ``K.learning_phase()``, are taken and ignored."""
+    from lstmkit.models import Model  # models imports the layers, which import this
+
+    inputs = list(inputs) if isinstance(inputs, list | tuple) else [inputs]
+    outputs = list(outputs) if isinstance(outputs, list | tuple) else [outputs]
+    models = [Model(inputs=inputs[0], outputs=output) for output in outputs]
+
+    def run(values):
+        x = values[0] if isinstance(values, list | tuple) else values
+        return [model.predict(x, verbose=0) for model in models]
+    return run
+
+
+def learning_phase() -> int:
+    """Keras 2's learning-phase input of ``K.function``: 0 (inference), ignored."""
+    return 0
+
+
 def get_value(x):
     """A value as a NumPy array or float: ``K.get_value(model.optimizer.lr)``."""
     if isinstance(x, Rate):

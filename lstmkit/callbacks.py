@@ -21,6 +21,20 @@ from typing import NamedTuple
 from lstmkit import early_stopping, files, metrics, validation
 
 
+class Logs(dict):
+    """A History's ``{name: per-epoch values}``, where Keras 2's name ``'lr'`` finds the
+    ``'learning_rate'`` that Keras 3 and lstmkit log (``history.history['lr']``)."""
+
+    def __missing__(self, key):
+        if key == "lr" and "learning_rate" in self:
+            return self["learning_rate"]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self or (key == "lr" and "learning_rate" in self) \
+            else default
+
+
 class History:
     """Per-epoch logs of one ``fit`` call.
 
@@ -35,7 +49,7 @@ class History:
     def __init__(self, model=None, params=None):
         self.model = model
         self.params = params or {}
-        self.history: dict[str, list[float]] = {}
+        self.history: dict[str, list[float]] = Logs()
         self.epoch: list[int] = []
 
     def append(self, epoch: int, logs: dict[str, float]) -> None:

@@ -182,6 +182,14 @@ _INITIALIZERS: dict[str, type] = {
 }
 
 
+# Keras's lower-case names of the classes (Keras 2's functions)
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform, orthogonal = RandomNormal, RandomUniform, Orthogonal
+glorot_uniform, glorot_normal, he_uniform, he_normal = (GlorotUniform, GlorotNormal, HeUniform,
+                                                        HeNormal)
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+
+
 def get(identifier: str | dict | Initializer) -> Initializer:
     """Resolve an initializer name to a fresh instance, or pass a callable through.
 
@@ -190,6 +198,8 @@ def get(identifier: str | dict | Initializer) -> Initializer:
     """
     if isinstance(identifier, dict):
         return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, _Seeded):
+        return identifier()  # a class given uncalled, as Keras takes one
     if isinstance(identifier, str):
         return lookup("initializer", snake_case(identifier), _INITIALIZERS)()
     return lookup("initializer", identifier, _INITIALIZERS)

@@ -170,6 +170,43 @@ class Sequential:
             if not (layer.built and layer.input_shape == shape):
                 layer.build(shape)
             shape = layer.output_shape
+        self._link_symbols()
+
+    def _link_symbols(self) -> None:
+        """Keras's ``model.input`` and each layer's ``input`` / ``output``, as symbols of the
+        functional API: ``Model(model.input, model.layers[1].output)`` shares the weights
+        and gives that layer's outputs."""
+        if self._input is None or self._input.batch_shape != self.layers[0].input_shape:
+            self._input = InputLayer(batch_shape=self.layers[0].input_shape)
+        x = self._input
+        for i, layer in enumerate(self.layers):
+            layer.input, layer.output = x, SymbolicTensor(self._input, tuple(self.layers[:i + 1]))
+            x = layer.output
+
+    @property
+    def input(self) -> InputLayer:
+        """The model's ``Input`` (Keras's ``model.input``), once the model is built."""
+        self._require_built("input")
+        return self._input
+
+    @property
+    def output(self) -> SymbolicTensor:
+        """The last layer's output symbol (Keras's ``model.output``)."""
+        self._require_built("output")
+        return self.layers[-1].output
+
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise ValueError(f"model.{what} needs a built model: give the first layer "
+                             f"input_shape=(timesteps, features), or call model.build(...).")
+
+    @property
+    def inputs(self) -> list:
+        return [self.input]
+
+    @property
+    def outputs(self) -> list:
+        return [self.output]
 
     def _output_shape_for(self, input_shape):
         """The output shape for ``input_shape`` without building anything."""
@@ -423,6 +460,7 @@ class Sequential:
                 state, logs, val_logs, ran, watch = run(state, x, y, x_val, y_val, draws,
                                                         count, epoch, watch, weights,
                                                         val_weights)
+                logs = jax.block_until_ready(logs)  # the call's time, not its dispatch's
                 if stop is None:
                     ran = count
                 else:  # the host needs to know whether the rule stopped

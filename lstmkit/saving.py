@@ -22,6 +22,8 @@ partial model is never returned.
 
 import functools
 import json
+import os
+import warnings
 import zipfile
 
 import jax
@@ -45,6 +47,7 @@ _DICT_OR_NONE = (dict, type(None))
 # ----- writing -----------------------------------------------------------------------
 def save_model(model, path, include_optimizer: bool = True) -> None:
     """Write ``model`` to one ``.lstmkit`` file at ``path``, atomically."""
+    _warn_if_named_for_keras(path, "an lstmkit model file (a zip)")
     members = model_members(model, include_optimizer)
     files.write_atomically(path, functools.partial(write_zip, members=members))
 
@@ -54,8 +57,23 @@ def save_weights(model, path) -> None:
     if not model.built:
         raise ValueError("save_weights: the model has no weights yet; build it (give the first "
                          "layer input_shape, or call model.build) or train it first.")
+    _warn_if_named_for_keras(path, "a safetensors weights file")
     data = safetensors.numpy.save(weight_arrays(model))
     files.write_atomically(path, lambda file: file.write(data))
+
+
+KERAS_SUFFIXES = (".h5", ".hdf5", ".keras")
+
+
+def _warn_if_named_for_keras(path, kind: str) -> None:
+    """Keras tutorials save to ``model.h5``; lstmkit writes its own formats whatever the
+    name (and reads them back from any name), which Keras cannot read: say so."""
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else ""
+    if name.lower().endswith(KERAS_SUFFIXES):
+        warnings.warn(f"{name} is named like a Keras file, but lstmkit writes {kind} there: "
+                      f"lstmkit.models.load_model / load_weights read it back, Keras cannot. "
+                      f"Name it .lstmkit (or .safetensors for weights) to say so.",
+                      UserWarning, stacklevel=4)
 
 
 def model_members(model, include_optimizer: bool) -> dict[str, bytes]:

@@ -84,6 +84,26 @@ class TimeseriesGenerator:
         return x, self.targets[rows]
 
 
+class Sequence:
+    """Keras's base of batch-making objects (``keras.utils.Sequence``): define
+    ``__len__`` (the number of batches) and ``__getitem__(index)`` (batch ``index``, as
+    ``(x, y)`` or ``(x, y, sample_weight)``). lstmkit reads every batch once, when ``fit``
+    starts, so ``on_epoch_end`` is not called between epochs (``fit(shuffle=True)``
+    shuffles the samples every epoch instead)."""
+
+    def __len__(self):
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def on_epoch_end(self):
+        """Keras calls it after every epoch; lstmkit does not (see the class)."""
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 def is_batches(x) -> bool:
     """Whether ``x`` is an object that makes batches (rather than an array)."""
     return isinstance(x, TimeseriesGenerator) or (

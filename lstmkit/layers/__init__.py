@@ -4,7 +4,7 @@ paths (``lstmkit.layers.core``, ``.recurrent``, ...) hold them too."""
 
 from lstmkit.layers.advanced_activations import ELU, LeakyReLU, PReLU, ReLU
 from lstmkit.layers.base import Layer
-from lstmkit.layers.convolutional import Conv1D
+from lstmkit.layers.convolutional import Conv1D, Convolution1D
 from lstmkit.layers.core import (
     Activation,
     Dense,
@@ -22,8 +22,12 @@ from lstmkit.layers.noise import GaussianDropout, GaussianNoise
 from lstmkit.layers.normalization import BatchNormalization, LayerNormalization
 from lstmkit.layers.pooling import (
     AveragePooling1D,
+    AvgPool1D,
     GlobalAveragePooling1D,
+    GlobalAvgPool1D,
+    GlobalMaxPool1D,
     GlobalMaxPooling1D,
+    MaxPool1D,
     MaxPooling1D,
 )
 from lstmkit.layers.recurrent import GRU, LSTM, CuDNNGRU, CuDNNLSTM, SimpleRNN
@@ -34,5 +38,6 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Dropout", "SpatialDropout1D
            "BatchNormalization", "LeakyReLU", "ReLU", "ELU", "PReLU", "GaussianNoise",
            "GaussianDropout",
            "Embedding", "LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
-           "TimeDistributed", "Conv1D", "MaxPooling1D", "AveragePooling1D",
-           "GlobalMaxPooling1D", "GlobalAveragePooling1D"]
+           "TimeDistributed", "Conv1D", "Convolution1D", "MaxPooling1D", "AveragePooling1D",
+           "GlobalMaxPooling1D", "GlobalAveragePooling1D", "MaxPool1D", "AvgPool1D",
+           "GlobalMaxPool1D", "GlobalAvgPool1D"]

@@ -1,6 +1,6 @@
-"""The 1-D convolution layer (Keras 2 path ``keras.layers.convolutional``), for the
-tutorials' CNN-LSTM models: convolutions over time read local patterns, the LSTM reads
-their order."""
+"""The 1-D convolution layer (Keras 2 path ``keras.layers.convolutional``, which also
+held the pooling layers, as CNN-LSTM tutorials import them from it), for the tutorials'
+CNN-LSTM models: convolutions over time read local patterns, the LSTM reads their order."""
 
 from jax import lax
 
@@ -98,3 +98,22 @@ def single_size(value):
         return value[0]
     return value
 
+
+
+Convolution1D = Conv1D  # Keras 2's other name
+
+# Keras 2's module held the pooling layers too (pooling imports this module first).
+from lstmkit.layers.pooling import (  # noqa: E402
+    AveragePooling1D,
+    AvgPool1D,
+    GlobalAveragePooling1D,
+    GlobalAvgPool1D,
+    GlobalMaxPool1D,
+    GlobalMaxPooling1D,
+    MaxPool1D,
+    MaxPooling1D,
+)
+
+__all__ = ["Conv1D", "Convolution1D", "MaxPooling1D", "AveragePooling1D", "MaxPool1D",
+           "AvgPool1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D", "GlobalMaxPool1D",
+           "GlobalAvgPool1D"]

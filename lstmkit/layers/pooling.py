@@ -103,3 +103,8 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
         keep = mask[:, :, None]
         total = jnp.sum(jnp.where(keep, x, 0.0), axis=1, keepdims=self.keepdims)
         return total / jnp.sum(keep, axis=1, keepdims=self.keepdims), state
+
+
+# Keras's shorter names
+MaxPool1D, AvgPool1D = MaxPooling1D, AveragePooling1D
+GlobalMaxPool1D, GlobalAvgPool1D = GlobalMaxPooling1D, GlobalAveragePooling1D

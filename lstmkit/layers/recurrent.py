@@ -55,7 +55,12 @@ class Recurrent(Layer):
     def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer,
                  bias_initializer, *, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, dropout=0.0, recurrent_dropout=0.0,
-                 zero_output_for_mask=False, **kwargs):
+                 zero_output_for_mask=False, implementation=2, unroll=False,
+                 input_length=None, **kwargs):
+        # implementation and unroll choose how Keras computes the same function: the
+        # compiled scan here, whatever they say. input_length: Keras 2's timesteps.
+        if input_length is not None and "input_dim" in kwargs and "input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_length, kwargs.pop("input_dim"))
         super().__init__(**kwargs)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
