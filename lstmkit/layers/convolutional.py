@@ -103,17 +103,7 @@ def single_size(value):
 Convolution1D = Conv1D  # Keras 2's other name
 
 # Keras 2's module held the pooling layers too (pooling imports this module first).
-from lstmkit.layers.pooling import (  # noqa: E402
-    AveragePooling1D,
-    AvgPool1D,
-    GlobalAveragePooling1D,
-    GlobalAvgPool1D,
-    GlobalMaxPool1D,
-    GlobalMaxPooling1D,
-    MaxPool1D,
-    MaxPooling1D,
-)
+from lstmkit.layers.pooling import *  # noqa: E402, F403
+from lstmkit.layers.pooling import __all__ as _pooling_names  # noqa: E402
 
-__all__ = ["Conv1D", "Convolution1D", "MaxPooling1D", "AveragePooling1D", "MaxPool1D",
-           "AvgPool1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D", "GlobalMaxPool1D",
-           "GlobalAvgPool1D"]
+__all__ = ["Conv1D", "Convolution1D", *_pooling_names]

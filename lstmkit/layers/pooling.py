@@ -108,3 +108,6 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
 # Keras's shorter names
 MaxPool1D, AvgPool1D = MaxPooling1D, AveragePooling1D
 GlobalMaxPool1D, GlobalAvgPool1D = GlobalMaxPooling1D, GlobalAveragePooling1D
+
+__all__ = ["MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D",
+           "MaxPool1D", "AvgPool1D", "GlobalMaxPool1D", "GlobalAvgPool1D"]
