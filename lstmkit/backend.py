@@ -136,3 +136,64 @@ def constant(value, dtype="float32"):
 
 def int_shape(x) -> tuple:
     return tuple(x.shape)
+
+
+# What custom layers (attention) and losses write with, Keras 2's signatures.
+not_equal, greater_equal, less_equal = jnp.not_equal, jnp.greater_equal, jnp.less_equal
+softplus, elu, tile, permute_dimensions = jax.nn.softplus, jax.nn.elu, jnp.tile, jnp.transpose
+
+
+def switch(condition, then_expression, else_expression):
+    return jnp.where(condition, then_expression, else_expression)
+
+
+def shape(x) -> tuple:
+    """The shape, known while tracing (Keras's is a tensor; a tuple indexes the same)."""
+    return tuple(x.shape)
+
+
+def variable(value, dtype="float32", name=None):
+    return jnp.asarray(value, dtype)
+
+
+def zeros(shape, dtype="float32", name=None):
+    return jnp.zeros(shape, dtype)
+
+
+def ones(shape, dtype="float32", name=None):
+    return jnp.ones(shape, dtype)
+
+
+def repeat(x, n):
+    """(B, F) -> (B, n, F), as RepeatVector."""
+    return jnp.repeat(x[:, None, :], n, axis=1)
+
+
+def repeat_elements(x, rep, axis):
+    return jnp.repeat(x, rep, axis=axis)
+
+
+def flatten(x):
+    return jnp.reshape(x, (-1,))
+
+
+def batch_flatten(x):
+    return jnp.reshape(x, (x.shape[0], -1))
+
+
+def l2_normalize(x, axis=None):
+    return x / jnp.sqrt(jnp.maximum(jnp.sum(jnp.square(x), axis=axis, keepdims=True),
+                                    _EPSILON))
+
+
+def batch_dot(x, y, axes=None):
+    """Keras's ``batch_dot``: for each sample, ``x[i]`` and ``y[i]`` contracted over
+    ``axes`` (by default x's last and y's second-to-last, or last for a 2-D y); a 1-D
+    result gets a trailing axis of 1, as in Keras."""
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 2 if y.ndim > 2 else y.ndim - 1)
+    elif isinstance(axes, int):
+        axes = (axes, axes)
+    a, b = axes[0] % x.ndim, axes[1] % y.ndim
+    out = jax.lax.dot_general(x, y, (((a,), (b,)), ((0,), (0,))))
+    return out[:, None] if out.ndim == 1 else out

@@ -119,6 +119,13 @@ def _scaler_config(scaler, where: str) -> dict:
 
 def model_config(model) -> dict:
     """The architecture: ``{"class_name": "Sequential", "config": {...}}`` (JSON data)."""
+    for layer in model.layers:
+        if not type(layer).__module__.startswith("lstmkit."):
+            raise ValueError(
+                f"Cannot describe layer {layer.name!r}: {type(layer).__name__} is a layer class "
+                f"of your own, and lstmkit's model files and configs hold its own layers only, "
+                f"never code. Save the weights (model.save_weights(path)), and load them into "
+                f"the model built again in code (model.load_weights(path)).")
     layers = [{"class_name": type(layer).__name__,
                "config": {k: jsonable(v, f"layer {layer.name!r} setting {k!r}")
                           for k, v in layer.get_config().items()}}

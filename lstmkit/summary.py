@@ -21,7 +21,7 @@ def summary_table(model, line_length: int = 65) -> str:
         lines.append("=" * line_length if i == len(model.layers) - 1 else "_" * line_length)
     total = model.count_params()
     frozen = sum(w.size for layer in model.layers for name, w in layer.named_weights()
-                 if not layer.trainable or name in layer.moving_names)
+                 if not layer.trainable or name in layer.non_trainable_names)
     lines += [f"Total params: {total:,}", f"Trainable params: {total - frozen:,}",
               f"Non-trainable params: {frozen:,}", "_" * line_length]
     return "\n".join(lines)

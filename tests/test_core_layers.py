@@ -76,8 +76,8 @@ def test_a_lambda_model_trains_and_scales_its_output():
 @pytest.mark.parametrize("make, error, match", [
     (lambda: Lambda("double"), TypeError, "Lambda takes a function of an array, got str"),
     (lambda: Sequential([Lambda(lambda x: x.nope(), input_shape=(3,))]), ValueError,
-     r"its function failed on inputs of shape \(2, 3\) \(sizes 2 and 3 stand in for the "
-     r"unknown ones .* output_shape= skips that\): AttributeError: .* Write it with "
+     r"\(Lambda\) failed on inputs of shape \(2, 3\) \(sizes 2 and 3 stand in for the "
+     r"unknown ones .* compute_output_shape skips that\): AttributeError: .* Write it with "
      r"jax.numpy or lstmkit.backend"),
     (lambda: Sequential([Lambda(lambda x: (x, x), input_shape=(3,))]), ValueError,
      "must return one array, got tuple"),

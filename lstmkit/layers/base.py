@@ -63,6 +63,34 @@ def check_rate(name: str, value: Any) -> float:
     return float(value)
 
 
+def traced_shape(layer, fn, input_shape) -> tuple:
+    """The output shape of ``fn``, a layer's computation written by its user (a Lambda's
+    function, a custom layer's ``call``), for ``input_shape``: traced with sizes 2 and 3
+    for each unknown dimension, where what changes with them is unknown (None)."""
+    shapes = [_trace(layer, fn, [d or size for d in input_shape]) for size in (2, 3)]
+    if len(shapes[0]) != len(shapes[1]):
+        raise ValueError(f"Layer {layer.name!r} ({type(layer).__name__}) returns arrays of "
+                         f"different ranks for different input sizes; give its output "
+                         f"shape (a Lambda's output_shape=, a layer's compute_output_shape).")
+    return tuple(a if a == b else None for a, b in zip(*shapes, strict=True))
+
+
+def _trace(layer, fn, shape) -> tuple:
+    where = f"Layer {layer.name!r} ({type(layer).__name__})"
+    try:
+        out = jax.eval_shape(fn, jax.ShapeDtypeStruct(tuple(shape), jnp.float32))
+    except Exception as err:  # the user's code: any error it raises is theirs
+        raise ValueError(
+            f"{where} failed on inputs of shape {tuple(shape)} (sizes 2 and 3 stand in for "
+            f"the unknown ones while lstmkit works out the output shape; a Lambda's "
+            f"output_shape= or a layer's compute_output_shape skips that): "
+            f"{type(err).__name__}: {err}. Write it with jax.numpy or lstmkit.backend "
+            f"functions (TensorFlow's tf.* do not take JAX arrays).") from None
+    if not isinstance(out, jax.ShapeDtypeStruct):
+        raise ValueError(f"{where} must return one array, got {type(out).__name__}.")
+    return tuple(out.shape)
+
+
 class Layer:
     """Base of all layers.
 
@@ -86,16 +114,43 @@ class Layer:
     # ``apply(..., mask=...)``; any other layer drops them, with Keras's warning.
     supports_masking = False
     takes_mask = False
+    # Weights the optimizer leaves alone (summary() counts them as non-trainable): a
+    # BatchNormalization's moving averages, a custom layer's add_weight(trainable=False).
+    non_trainable_names: tuple[str, ...] = ()
     # A layer with batch statistics (BatchNormalization) gets ``apply(..., rows=...)``, the
     # 0/1 weights of the batch's real samples, while training, and hands back the new
-    # values of its ``moving_names`` weights as its state; fit stores them in its weights.
+    # values of its non-trainable weights as its state; fit stores them in its weights.
     batch_statistics = False
-    moving_names: tuple[str, ...] = ()
 
     @property
     def uses_dropout(self) -> bool:
         """Whether training draws random masks here (and so needs a PRNG key)."""
         return False
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass written Keras's way (``build`` with ``add_weight``, ``call``) runs
+        through ``lstmkit.layers.custom``."""
+        super().__init_subclass__(**kwargs)
+        from lstmkit.layers import custom  # which imports this module
+
+        if custom.is_keras_style(cls):
+            custom.adapt(cls)
+
+    def add_weight(self, name=None, shape=None, dtype=None, initializer="glorot_uniform",
+                   regularizer=None, trainable=True, constraint=None, **kwargs):
+        """Keras's ``add_weight``, for layers written Keras's way (``lstmkit.layers.custom``),
+        inside their ``build``."""
+        from lstmkit.layers import custom
+
+        return custom.add_weight(self, name, shape, dtype, initializer, regularizer,
+                                 trainable, constraint, **kwargs)
+
+    def finish_build(self, input_shape: Shape) -> Shape:
+        """The end of a Keras-style ``build``: the added weights become the layer's."""
+        from lstmkit.layers import custom
+
+        custom.finish(self, input_shape)
+        return self._built_for(input_shape)
 
     def __init__(self, *, name=None, input_shape=None, batch_input_shape=None,
                  input_dim=None, batch_size=None, weights=None, trainable=True, dtype=None,
@@ -113,7 +168,7 @@ class Layer:
             input_shape, batch_input_shape, input_dim, batch_size)
         self.input_shape: Shape | None = None
         self.output_shape: Shape | None = None
-        self.params: dict[str, jax.Array] | None = None
+        self.params = None  # {weight name: array} once built
 
     @classmethod
     def per_weight_keys(cls, kind: str) -> dict[str, str]:
@@ -121,7 +176,7 @@ class Layer:
         trainable weight, such as ``{"kernel_regularizer": "kernel",
         "recurrent_regularizer": "recurrent_kernel", ...}``."""
         return {("recurrent" if name == "recurrent_kernel" else name) + f"_{kind}": name
-                for name in cls.weight_names if name not in cls.moving_names}
+                for name in cls.weight_names if name not in cls.non_trainable_names}
 
     def _per_weight(self, given: dict, activity_regularizer) -> tuple[dict, dict]:
         """``{weight name: regularizer}`` and ``{weight name: constraint}`` from the
@@ -198,8 +253,25 @@ class Layer:
         return (batch_size, *check_shape("input_shape", input_shape))
 
     @property
+    def params(self) -> dict[str, jax.Array] | None:
+        return self._params
+
+    @params.setter
+    def params(self, value) -> None:
+        """New weights; a Keras-style layer's weight attributes (``self.W``) follow them."""
+        self._params = value
+        if value is not None and getattr(self, "_weight_attrs", None):
+            from lstmkit.layers import custom
+
+            custom.bind(self, value)
+
+    @property
     def built(self) -> bool:
         return self.params is not None
+
+    @built.setter
+    def built(self, value) -> None:
+        """Keras 2 custom layers end ``build`` with ``self.built = True``; lstmkit knows."""
 
     def build(self, input_shape: Shape, generator: np.random.Generator | None = None) -> Shape:
         """Create the weights for ``input_shape`` (batch axis first); return the output shape.
@@ -207,11 +279,17 @@ class Layer:
         The weights are drawn on the host from ``generator`` (default: the next one from
         ``lstmkit.rng``), so building compiles nothing.
         """
+        if getattr(self, "_keras_building", False):  # a Keras-style build's super().build
+            return None
         input_shape = tuple(input_shape)
         self.check_input_shape(input_shape)
         generator = rng.next_generator() if generator is None else generator
         self.params = {name: jnp.asarray(w, jnp.float32)
                        for name, w in self.init(generator, input_shape).items()}
+        return self._built_for(input_shape)
+
+    def _built_for(self, input_shape: Shape) -> Shape:
+        """Shapes, constraints and ``weights=[...]`` checked once the weights exist."""
         self._check_constraints()
         self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
         if self.initial_weights is not None:  # checked against the shapes just made

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lstmkit import activations, initializers
-from lstmkit.layers.base import Layer, check_int, check_rate, check_shape
+from lstmkit.layers.base import Layer, check_int, check_rate, check_shape, traced_shape
 
 
 def dropout_mask(key: jax.Array, rate: float, shape) -> jax.Array:
@@ -254,28 +254,7 @@ class Lambda(Layer):
             return tuple(given(tuple(input_shape)))
         if given is not None:
             return (input_shape[0], *given)
-        # Trace with two sizes for each unknown dimension: what changes with them is unknown.
-        shapes = [self._traced_shape([d or size for d in input_shape]) for size in (2, 3)]
-        if len(shapes[0]) != len(shapes[1]):
-            raise ValueError(f"Layer {self.name!r} (Lambda) returns arrays of different ranks "
-                             f"for different input sizes; give output_shape=.")
-        return tuple(a if a == b else None for a, b in zip(*shapes, strict=True))
-
-    def _traced_shape(self, shape) -> tuple:
-        try:
-            out = jax.eval_shape(lambda x: self.function(x, **self.arguments),
-                                 jax.ShapeDtypeStruct(tuple(shape), jnp.float32))
-        except Exception as err:  # the user's function: any error it raises is theirs
-            raise ValueError(
-                f"Layer {self.name!r} (Lambda): its function failed on inputs of shape "
-                f"{tuple(shape)} (sizes 2 and 3 stand in for the unknown ones while lstmkit "
-                f"works out the output shape; output_shape= skips that): "
-                f"{type(err).__name__}: {err}. Write it with jax.numpy or lstmkit.backend "
-                f"functions (TensorFlow's tf.* do not take JAX arrays).") from None
-        if not isinstance(out, jax.ShapeDtypeStruct):
-            raise ValueError(f"Layer {self.name!r} (Lambda): its function must return one "
-                             f"array, got {type(out).__name__}.")
-        return tuple(out.shape)
+        return traced_shape(self, lambda x: self.function(x, **self.arguments), input_shape)
 
     def apply(self, params, x, state=None, *, training=False, key=None):
         return self.function(x, **self.arguments), state

@@ -103,7 +103,7 @@ class BatchNormalization(Layer):
     """
 
     weight_names = ("gamma", "beta", "moving_mean", "moving_variance")
-    moving_names = ("moving_mean", "moving_variance")
+    non_trainable_names = ("moving_mean", "moving_variance")
     batch_statistics = True
     supports_masking = True
     takes_mask = True

@@ -1,0 +1,137 @@
+"""Layers written Keras's way, as tutorials write an attention layer::
+
+    class Attention(Layer):
+        def build(self, input_shape):
+            self.W = self.add_weight(name="att_weight", shape=(input_shape[-1], 1),
+                                     initializer="normal")
+            super().build(input_shape)
+
+        def call(self, x):
+            weights = K.softmax(K.squeeze(K.tanh(K.dot(x, self.W)), axis=-1))
+            return K.sum(x * K.expand_dims(weights), axis=1)
+
+A subclass of ``Layer`` that defines ``call`` (and not lstmkit's ``apply``) is run this
+way: its ``build`` makes the weights with ``add_weight`` (drawn with NumPy, as lstmkit's
+layers draw theirs), and inside the compiled programs ``call`` sees each weight attribute
+(``self.W``, or a list of them) bound to the weight being trained. ``call`` may take
+``training`` and ``mask``; the output shape comes from ``compute_output_shape`` when the
+class has one, else from tracing ``call``. Such a model trains, predicts and saves its
+weights; a model file cannot hold the class itself (that would be code).
+"""
+
+import functools
+import inspect
+
+import jax
+import jax.numpy as jnp
+
+from lstmkit import constraints, initializers, regularizers, rng
+
+
+def is_keras_style(cls) -> bool:
+    """Whether ``cls`` is written Keras's way: it defines ``call``, not ``apply``."""
+    from lstmkit.layers.base import Layer
+
+    below = [k for k in cls.__mro__ if k is not Layer and issubclass(k, Layer)]
+    return any("call" in vars(k) for k in below) and not any("apply" in vars(k) for k in below)
+
+
+def adapt(cls) -> None:
+    """Give a Keras-style class lstmkit's ``build``, ``apply`` and output shape."""
+    own_build = vars(cls).get("build")
+    if own_build is not None and not getattr(own_build, "_adapted", False):
+        cls.build = _wrapped_build(own_build)
+    elif not getattr(cls.build, "_adapted", False):  # no build of its own: no weights
+        cls.build = _wrapped_build(lambda self, input_shape: None)
+    cls.apply = apply
+    if not any("compute_output_shape" in vars(k) for k in cls.__mro__[:-2]):
+        cls.compute_output_shape = traced_output_shape
+
+
+def _wrapped_build(user_build):
+    """The class's ``build`` run between ``begin`` and ``finish``; the ``super().build``
+    it calls inside does nothing more."""
+    @functools.wraps(user_build)
+    def build(self, input_shape, generator=None):
+        if getattr(self, "_keras_building", False):
+            return user_build(self, input_shape)
+        begin(self, generator)
+        try:
+            user_build(self, tuple(input_shape))
+        finally:
+            self._keras_building = False
+        return self.finish_build(tuple(input_shape))
+    build._adapted = True
+    return build
+
+
+def begin(layer, generator) -> None:
+    layer._keras_building, layer._added = True, {}
+    layer._generator = rng.next_generator() if generator is None else generator
+    layer.regularizers, layer.constraints = dict(layer.regularizers), dict(layer.constraints)
+
+
+def add_weight(layer, name=None, shape=None, dtype=None, initializer="glorot_uniform",
+               regularizer=None, trainable=True, constraint=None, **ignored):
+    """Keras's ``add_weight``: a new weight, drawn now, returned as an array."""
+    if not getattr(layer, "_keras_building", False):
+        raise ValueError(f"{type(layer).__name__}.add_weight works inside build(self, "
+                         f"input_shape), which lstmkit calls when the model is built.")
+    name = str(name or f"weight_{len(layer._added)}")
+    if name in layer._added:
+        raise ValueError(f"{type(layer).__name__} adds two weights named {name!r}; give each "
+                         f"its own name.")
+    shape = tuple(int(d) for d in ([] if shape is None else shape))
+    value = jnp.asarray(initializers.draw(initializers.get(initializer), shape,
+                                          layer._generator), jnp.float32)
+    layer._added[name] = (value, bool(trainable))
+    if (made := regularizers.get(regularizer)) is not None:
+        layer.regularizers[name] = made
+    if (made := constraints.get(constraint)) is not None:
+        layer.constraints[name] = made
+    return value
+
+
+def finish(layer, input_shape):
+    """The weights ``add_weight`` made become the layer's, and the attributes that hold
+    them are remembered, to be bound in ``apply``."""
+    added = getattr(layer, "_added", {})
+    layer.weight_names = tuple(added)
+    layer.non_trainable_names = tuple(n for n, (_, trainable) in added.items() if not trainable)
+    ids = {id(value): name for name, (value, _) in added.items()}
+    attrs = {}
+    for attr, value in vars(layer).items():
+        if id(value) in ids:
+            attrs[attr] = ids[id(value)]
+        elif isinstance(value, list | tuple) and value and all(id(v) in ids for v in value):
+            attrs[attr] = [ids[id(v)] for v in value]
+    layer._weight_attrs = attrs
+    layer.params = {name: value for name, (value, _) in added.items()}
+
+
+def bind(layer, params) -> None:
+    """Set each weight attribute (or list of them) to its weight in ``params``."""
+    for attr, names in layer._weight_attrs.items():
+        setattr(layer, attr, [params[n] for n in names] if isinstance(names, list)
+                else params[names])
+
+
+def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
+    """``self.call(x)`` with each weight attribute bound to ``params`` (frozen weights
+    without gradient), then bound to the layer's own weights again."""
+    bind(self, {name: jax.lax.stop_gradient(w) if name in self.non_trainable_names else w
+                for name, w in params.items()})
+    try:
+        taken = inspect.signature(self.call).parameters
+        extra = {k: v for k, v in (("training", training), ("mask", mask)) if k in taken}
+        return self.call(x, **extra), state
+    finally:
+        bind(self, self.params)
+
+
+def traced_output_shape(self, input_shape):
+    """The output shape of ``call``, traced (``compute_output_shape`` when the class has
+    none)."""
+    from lstmkit.layers.base import traced_shape
+
+    return traced_shape(self, lambda x: self.apply(self.params or {}, x)[0], input_shape)
