@@ -8,6 +8,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from oracle import fit_alike  # noqa: E402
 
 import lstmkit  # noqa: E402
 from lstmkit import backend as K  # noqa: E402
@@ -50,11 +51,7 @@ def test_an_attention_layer_trains_as_in_keras(tmp_path):
     assert [w.shape for w in lk.layers[1].get_weights()] == [(4, 1), (6, 1)]
     lk.set_weights(km.get_weights())
     np.testing.assert_allclose(lk.predict(x), km.predict(x, verbose=0), atol=1e-5)
-    for api, model in ((keras, km), (lstmkit, lk)):
-        model.compile(api.optimizers.Adam(0.02), "mse")
-        model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
-    for g, w in zip(lk.get_weights(), km.get_weights(), strict=True):
-        np.testing.assert_allclose(g, w, atol=1e-5)
+    fit_alike(km, lk, x, y, 0.02, batch_size=4, epochs=3)
     np.testing.assert_allclose(lk.layers[1].W, km.layers[1].W, atol=1e-5)  # trained
     lk.save_weights(tmp_path / "w.safetensors")
     with pytest.raises(ValueError, match=r"Attention is a layer class of your own.*"
