@@ -6,6 +6,8 @@ y_true), axis=-1))`` then runs inside lstmkit's compiled programs unchanged. Red
 take Keras's ``axis=None, keepdims=False``.
 """
 
+import builtins
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -144,7 +146,12 @@ softplus, elu, tile, permute_dimensions = jax.nn.softplus, jax.nn.elu, jnp.tile,
 
 
 def switch(condition, then_expression, else_expression):
-    return jnp.where(condition, then_expression, else_expression)
+    """Keras 2's ``switch``: a condition of lower rank than the values gets axes added at
+    its end (a (B, T) mask picks whole (B, T, F) feature vectors)."""
+    condition = jnp.asarray(condition)
+    rank = builtins.max(jnp.ndim(then_expression), jnp.ndim(else_expression))
+    return jnp.where(condition.reshape(condition.shape + (1,) * (rank - condition.ndim)),
+                     then_expression, else_expression)
 
 
 def shape(x) -> tuple:

@@ -783,7 +783,17 @@ class Model(Sequential):
     and layers used twice are refused by name: lstmkit's models are chains."""
 
     def __init__(self, inputs=None, outputs=None, name=None):
+        if inputs is None and outputs is None:
+            raise TypeError("Model(inputs=..., outputs=...) builds a model from Input(...) and "
+                            "the layers called on it; lstmkit has no subclassed models (with "
+                            "their own call): write them as Sequential([...]).")
         source, chain = _chain(inputs, outputs)
+        if chain[0].built and chain[0].input_shape != source.batch_shape:
+            raise ValueError(f"{chain[0]!r} was built for inputs {chain[0].input_shape}, and "
+                             f"a model shares it, so the Input must have that shape, got "
+                             f"{source.batch_shape}. For another batch size or length, build a "
+                             f"new model and copy the weights: new.set_weights("
+                             f"old.get_weights()).")
         super().__init__([source, *chain], name=name or unique_name("Model"))
 
 

@@ -94,3 +94,106 @@ def test_add_weight_outside_build_is_refused():
         Plain().add_weight(name="w", shape=(2,))
     model = Sequential([Plain(input_shape=(3,))])
     assert model.output_shape == (None, 3) and model.layers[0].get_weights() == []
+
+
+@pytest.mark.filterwarnings("ignore:Layer 'shifted':UserWarning")  # Keras's, on the mask
+def test_review_cases_train_as_keras(tmp_path):
+    """Weights in a dict and a nested list, a frozen weight with a constraint and a
+    regularizer (left alone, as Keras leaves it), Keras's weight order (trainable first),
+    a mask given to call, and a subclass that extends its parent's build."""
+    def make(base, ops, constraints, regularizers):
+        class Gains(base):
+            def build(self, input_shape):
+                self.offset = self.add_weight(name="offset", shape=(1,), initializer="ones",
+                                              trainable=False,
+                                              constraint=constraints.UnitNorm(),
+                                              regularizer=regularizers.L2(10.0))
+                self.by_name = {"a": self.add_weight(name="a", shape=(input_shape[-1],),
+                                                     initializer="ones")}
+                self.nested = [[self.add_weight(name="b", shape=(1,), initializer="ones")]]
+
+            def call(self, x, mask=None):
+                y = x * self.by_name["a"] * self.nested[0][0] + self.offset
+                if mask is not None:
+                    y = y * ops.expand_dims(ops.cast(mask, "float32"), -1)
+                return y
+
+        class Shifted(Gains):
+            def build(self, input_shape):
+                super().build(input_shape)
+                self.shift = self.add_weight(name="shift", shape=(1,), initializer="zeros")
+
+            def call(self, x, mask=None):
+                return super().call(x, mask) + self.shift
+        return Shifted()
+
+    tokens = np.array([[1, 2, 0, 0], [3, 1, 2, 0], [2, 2, 2, 1], [1, 0, 0, 0]])
+    y = np.arange(4, dtype="float32")[:, None]
+    keras.utils.set_random_seed(2)
+    km = keras.Sequential([keras.Input((4,)), keras.layers.Embedding(5, 3, mask_zero=True),
+                           make(keras.layers.Layer, keras.ops, keras.constraints,
+                                keras.regularizers),
+                           keras.layers.LSTM(2), keras.layers.Dense(1)])
+    lk = Sequential([lstmkit.layers.Embedding(5, 3, mask_zero=True, input_length=4),
+                     make(Layer, K, lstmkit.constraints, lstmkit.regularizers),
+                     LSTM(2), Dense(1)])
+    assert lk.layers[1].weight_names == ("a", "b", "shift", "offset")  # Keras's order
+    lk.set_weights(km.get_weights())
+    np.testing.assert_allclose(lk.predict(tokens), km.predict(tokens, verbose=0), atol=1e-5)
+    fit_alike(km, lk, tokens, y, 0.05, batch_size=2, epochs=3)
+    np.testing.assert_allclose(lk.evaluate(tokens, y, verbose=0),
+                               km.evaluate(tokens, y, verbose=0), rtol=1e-5)
+
+
+def test_what_is_refused_by_name():
+    class Projected(Layer):
+        def build(self, input_shape):
+            self.proj = Dense(2)
+
+        def call(self, x):
+            return self.proj(x)
+
+    with pytest.raises(TypeError, match=r"holds the layer <Dense .*: lstmkit does not run a "
+                                        r"layer inside a layer of your own"):
+        Sequential([Projected(input_shape=(3,))])
+    with pytest.raises(TypeError, match=r"Doubled overrides call of lstmkit's Dense"):
+        class Doubled(Dense):
+            def call(self, x):
+                return 2 * x
+
+    class Plain(Layer):
+        def call(self, x):
+            return x
+
+    with pytest.raises(TypeError, match=r"TimeDistributed wraps lstmkit's layers"):
+        lstmkit.layers.TimeDistributed(Plain())
+
+    class Sized(Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(name="w", shape=(None, 3))
+
+        def call(self, x):
+            return x
+
+    with pytest.raises(ValueError, match=r"Sized.add_weight shape must be sizes known in build"):
+        Sequential([Sized(input_shape=(3,))])
+
+
+def test_keras3_add_weight_order_unbuilt_fit_and_list_shapes():
+    class Bias(Layer):
+        def build(self, input_shape):
+            self.b = self.add_weight((input_shape[-1],), "ones")  # Keras 3's order
+
+        def call(self, x):
+            return x + self.b
+
+        def compute_output_shape(self, input_shape):
+            return list(input_shape)  # a list, as some tutorials return it
+
+    model = Sequential([Bias(), Dense(1)])  # no input shape: built by fit
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=1, verbose=0)
+    np.testing.assert_allclose(model.layers[0].get_weights()[0], 1.0, atol=0.01)
+    dense = model.layers[1].get_weights()[0]
+    model.build((None, 3))  # the same shape: nothing drawn again
+    np.testing.assert_array_equal(model.layers[1].get_weights()[0], dense)

@@ -148,3 +148,10 @@ def test_the_functional_api_refuses_what_is_not_a_chain():
         LSTM(3, return_state=True)(inputs)
     with pytest.raises(ValueError, match=r"initial_state in the functional API"):
         LSTM(3)(inputs, initial_state=[inputs, inputs])
+    with pytest.raises(TypeError, match=r"lstmkit has no subclassed models"):
+        lstmkit.Model()
+    trained = Sequential([LSTM(3, input_shape=(5, 3)), Dense(1)])
+    with pytest.raises(ValueError, match=r"was built for inputs \(None, 5, 3\).*got \(1, 5, "
+                                         r"3\).*new.set_weights\(old.get_weights\(\)\)"):
+        other = lstmkit.Input(batch_shape=(1, 5, 3))
+        lstmkit.Model(other, trained.layers[1](trained.layers[0](other)))

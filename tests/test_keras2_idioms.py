@@ -65,8 +65,18 @@ def test_history_lr_and_normalize():
     np.testing.assert_allclose(lstmkit.utils.normalize(x), keras.utils.normalize(x))
 
 
+def test_switch_takes_a_condition_of_lower_rank():
+    mask = np.array([[True, False], [False, True]])
+    values = np.arange(8, dtype="float32").reshape(2, 2, 2)
+    np.testing.assert_array_equal(K.switch(mask, values, -values),
+                                  np.where(mask[..., None], values, -values))
+
+
 def test_a_sequence_subclass_feeds_fit():
     class Batches(lstmkit.utils.Sequence):
+        def __init__(self):
+            super().__init__(workers=2, use_multiprocessing=False)  # Keras 3's arguments
+
         def __len__(self):
             return 3
 

@@ -91,6 +91,9 @@ class Sequence:
     starts, so ``on_epoch_end`` is not called between epochs (``fit(shuffle=True)``
     shuffles the samples every epoch instead)."""
 
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        """Keras 3's loading settings, taken and unused (lstmkit reads batches once)."""
+
     def __len__(self):
         raise NotImplementedError
 

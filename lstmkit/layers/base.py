@@ -121,6 +121,7 @@ class Layer:
     # 0/1 weights of the batch's real samples, while training, and hands back the new
     # values of its non-trainable weights as its state; fit stores them in its weights.
     batch_statistics = False
+    keras_style = False  # written Keras's way, build with add_weight and call (custom)
 
     @property
     def uses_dropout(self) -> bool:
@@ -217,7 +218,8 @@ class Layer:
             except (TypeError, ValueError, IndexError) as err:
                 shape = err
             if shape != weight.shape:
-                raise ValueError(f"Layer {self.name!r}: {keys[name]}={constraint!r} does not "
+                key = keys.get(name, f"the constraint of {name!r}")
+                raise ValueError(f"Layer {self.name!r}: {key}={constraint!r} does not "
                                  f"fit its weight {name!r} of shape {weight.shape} ({shape}).")
 
     @property
@@ -228,7 +230,7 @@ class Layer:
     def penalty(self, params):
         """The regularizers' penalty on these weights (0.0 without any)."""
         return sum((jnp.sum(r(params[name])) for name, r in self.regularizers.items()
-                    if name in params), 0.0)
+                    if name in params and name not in self.non_trainable_names), 0.0)
 
     @property
     def constrained(self) -> bool:
@@ -236,8 +238,9 @@ class Layer:
         return bool(self.constraints)
 
     def constrain(self, params) -> dict:
-        """These weights with their constraints applied."""
-        return {name: self.constraints[name](w) if name in self.constraints else w
+        """These weights with their constraints applied (to what the optimizer moves)."""
+        return {name: self.constraints[name](w)
+                if name in self.constraints and name not in self.non_trainable_names else w
                 for name, w in params.items()}
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
@@ -291,7 +294,8 @@ class Layer:
     def _built_for(self, input_shape: Shape) -> Shape:
         """Shapes, constraints and ``weights=[...]`` checked once the weights exist."""
         self._check_constraints()
-        self.input_shape, self.output_shape = input_shape, self.compute_output_shape(input_shape)
+        self.input_shape = input_shape
+        self.output_shape = tuple(self.compute_output_shape(input_shape))
         if self.initial_weights is not None:  # checked against the shapes just made
             weights, self.initial_weights = self.initial_weights, None
             self.set_weights(weights)
@@ -314,7 +318,7 @@ class Layer:
         """Whether this layer's output has a mask, given whether its input has one (known
         from the configuration alone, before anything runs)."""
         if masked and not self.supports_masking:
-            if getattr(self, "_warned_mask", False):
+            if self.takes_mask or getattr(self, "_warned_mask", False):  # used, not lost
                 return False
             self._warned_mask = True  # once per layer, however often the model checks
             warnings.warn(
@@ -427,7 +431,8 @@ class Layer:
         for kind, found, serialize in (("regularizer", self.regularizers, regularizers.serialize),
                                        ("constraint", self.constraints, constraints.serialize)):
             keys = {name: key for key, name in self.per_weight_keys(kind).items()}
-            config.update({keys[name]: serialize(made) for name, made in found.items()})
+            config.update({keys[name]: serialize(made) for name, made in found.items()
+                           if name in keys})  # not a custom layer's add_weight settings
         return config
 
     @classmethod

@@ -24,26 +24,45 @@ import inspect
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lstmkit import constraints, initializers, regularizers, rng
 
 
 def is_keras_style(cls) -> bool:
-    """Whether ``cls`` is written Keras's way: it defines ``call``, not ``apply``."""
+    """Whether ``cls`` is written Keras's way: it or a parent defines ``call``, and none of
+    lstmkit's own layers (which compute with ``apply``) is among its parents.
+
+    Raises:
+        TypeError: it overrides ``call`` of one of lstmkit's own layers, which compute
+            with ``apply`` (the override would never run).
+    """
     from lstmkit.layers.base import Layer
 
-    below = [k for k in cls.__mro__ if k is not Layer and issubclass(k, Layer)]
-    return any("call" in vars(k) for k in below) and not any("apply" in vars(k) for k in below)
+    ancestry = cls.__mro__[:cls.__mro__.index(Layer)]
+    own = [k for k in ancestry if vars(k).get("apply") not in (None, apply)]
+    if own:  # one of lstmkit's layers
+        below = ancestry[:ancestry.index(own[0])]
+        if any("call" in vars(k) for k in below):
+            raise TypeError(
+                f"{cls.__name__} overrides call of lstmkit's {own[0].__name__}, which computes "
+                f"with apply(params, x, ...): the override would never run. Subclass "
+                f"lstmkit.layers.Layer to write a layer Keras's way (build with add_weight, "
+                f"call).")
+        return False
+    return any("call" in vars(k) for k in ancestry)
 
 
 def adapt(cls) -> None:
-    """Give a Keras-style class lstmkit's ``build``, ``apply`` and output shape."""
+    """Give a Keras-style class lstmkit's ``build``, ``apply``, output shape and mask
+    handling (``call(x, mask=...)`` gets the mask)."""
     own_build = vars(cls).get("build")
     if own_build is not None and not getattr(own_build, "_adapted", False):
         cls.build = _wrapped_build(own_build)
     elif not getattr(cls.build, "_adapted", False):  # no build of its own: no weights
         cls.build = _wrapped_build(lambda self, input_shape: None)
-    cls.apply = apply
+    cls.apply, cls.keras_style = apply, True
+    cls.takes_mask = "mask" in inspect.signature(cls.call).parameters
     if not any("compute_output_shape" in vars(k) for k in cls.__mro__[:-2]):
         cls.compute_output_shape = traced_output_shape
 
@@ -73,15 +92,25 @@ def begin(layer, generator) -> None:
 
 def add_weight(layer, name=None, shape=None, dtype=None, initializer="glorot_uniform",
                regularizer=None, trainable=True, constraint=None, **ignored):
-    """Keras's ``add_weight``: a new weight, drawn now, returned as an array."""
+    """Keras's ``add_weight``: a new weight, drawn now, returned as an array. Keras 2's
+    argument order (name, shape, ...) or Keras 3's (shape, initializer, ...)."""
+    who = f"{type(layer).__name__}.add_weight"
     if not getattr(layer, "_keras_building", False):
-        raise ValueError(f"{type(layer).__name__}.add_weight works inside build(self, "
-                         f"input_shape), which lstmkit calls when the model is built.")
+        raise ValueError(f"{who} works inside build(self, input_shape), which lstmkit calls "
+                         f"when the model is built.")
+    if isinstance(name, list | tuple):  # Keras 3's add_weight(shape, initializer, ...)
+        name, shape, initializer = ignored.pop("name", None), name, (
+            shape if isinstance(shape, str) else initializer)
     name = str(name or f"weight_{len(layer._added)}")
     if name in layer._added:
         raise ValueError(f"{type(layer).__name__} adds two weights named {name!r}; give each "
                          f"its own name.")
-    shape = tuple(int(d) for d in ([] if shape is None else shape))
+    sizes = [] if shape is None else list(shape)
+    if not all(isinstance(d, int | np.integer) and not isinstance(d, bool) and d >= 0
+               for d in sizes):
+        raise ValueError(f"{who} shape must be sizes known in build (from input_shape), such "
+                         f"as (input_shape[-1], 1), got {shape!r}.")
+    shape = tuple(int(d) for d in sizes)
     value = jnp.asarray(initializers.draw(initializers.get(initializer), shape,
                                           layer._generator), jnp.float32)
     layer._added[name] = (value, bool(trainable))
@@ -93,27 +122,35 @@ def add_weight(layer, name=None, shape=None, dtype=None, initializer="glorot_uni
 
 
 def finish(layer, input_shape):
-    """The weights ``add_weight`` made become the layer's, and the attributes that hold
-    them are remembered, to be bound in ``apply``."""
+    """The weights ``add_weight`` made become the layer's (trainable ones first, as
+    Keras lists them), and the attributes that hold them (alone, or in lists and dicts)
+    are remembered, to be bound in ``apply``."""
+    from lstmkit.layers.base import Layer
+
     added = getattr(layer, "_added", {})
-    layer.weight_names = tuple(added)
-    layer.non_trainable_names = tuple(n for n, (_, trainable) in added.items() if not trainable)
+    frozen = tuple(n for n, (_, trainable) in added.items() if not trainable)
+    layer.weight_names = tuple(n for n in added if n not in frozen) + frozen
+    layer.non_trainable_names = frozen
     ids = {id(value): name for name, (value, _) in added.items()}
     attrs = {}
     for attr, value in vars(layer).items():
-        if id(value) in ids:
-            attrs[attr] = ids[id(value)]
-        elif isinstance(value, list | tuple) and value and all(id(v) in ids for v in value):
-            attrs[attr] = [ids[id(v)] for v in value]
+        if isinstance(value, Layer):
+            raise TypeError(f"{type(layer).__name__} holds the layer {value!r}: lstmkit does "
+                            f"not run a layer inside a layer of your own. Add it to the model "
+                            f"as a layer, or write its arithmetic with add_weight and K.dot.")
+        if attr.startswith("_") or not jax.tree.leaves(value):
+            continue
+        names = jax.tree.map(lambda v: ids.get(id(v), False), value)
+        if all(isinstance(n, str) for n in jax.tree.leaves(names)):
+            attrs[attr] = names
     layer._weight_attrs = attrs
-    layer.params = {name: value for name, (value, _) in added.items()}
+    layer.params = {name: added[name][0] for name in layer.weight_names}
 
 
 def bind(layer, params) -> None:
-    """Set each weight attribute (or list of them) to its weight in ``params``."""
+    """Set each weight attribute (or list or dict of them) to its weights in ``params``."""
     for attr, names in layer._weight_attrs.items():
-        setattr(layer, attr, [params[n] for n in names] if isinstance(names, list)
-                else params[names])
+        setattr(layer, attr, jax.tree.map(lambda n: params[n], names))
 
 
 def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
@@ -131,7 +168,9 @@ def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
 
 def traced_output_shape(self, input_shape):
     """The output shape of ``call``, traced (``compute_output_shape`` when the class has
-    none)."""
+    none); an unbuilt layer is built for ``input_shape`` first, its weights being needed."""
     from lstmkit.layers.base import traced_shape
 
-    return traced_shape(self, lambda x: self.apply(self.params or {}, x)[0], input_shape)
+    if not self.built:
+        self.build(input_shape)
+    return traced_shape(self, lambda x: self.apply(self.params, x)[0], input_shape)

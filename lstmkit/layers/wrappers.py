@@ -167,6 +167,9 @@ class TimeDistributed(Layer):
         if not isinstance(layer, Layer) or layer.stateful:
             raise TypeError(f"TimeDistributed wraps a layer that keeps no state, got "
                             f"{layer!r}.")
+        if layer.keras_style:
+            raise TypeError(f"TimeDistributed wraps lstmkit's layers; {layer!r}, written "
+                            f"Keras's way, can take (batch, timesteps, ...) inputs itself.")
         super().__init__(**kwargs)
         self.layer = layer
         self.trainable = self.trainable and _inner_trainable("TimeDistributed", [layer])
