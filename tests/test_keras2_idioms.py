@@ -88,6 +88,15 @@ def test_a_sequence_subclass_feeds_fit():
     assert len(model.fit(Batches(), epochs=2, verbose=0).epoch) == 2
     assert len(list(Batches())) == 3
 
+    class Inputs(lstmkit.utils.Sequence):  # bare x batches, as Keras's predict takes them
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return X[2 * i:2 * i + 2]
+
+    np.testing.assert_allclose(model.predict(Inputs()), model.predict(X), atol=1e-6)
+
 
 def test_saving_under_a_keras_name_says_what_is_written(tmp_path):
     model = Sequential([Dense(1, input_shape=(2,))])

@@ -133,10 +133,10 @@ def as_arrays(x, y, batch_size, argument: str = "x"):
         xs, ys = x.arrays()
         return xs, ys, batch_size or x.batch_size, None
     batches = [x[i] for i in range(len(x))]
-    if not batches or not all(isinstance(b, tuple | list) and len(b) >= 1 for b in batches):
-        kind = type(batches[0]).__name__ if batches else "nothing"
-        raise ValueError(f"{argument} ({type(x).__name__}) must give batches (x, y) or (x,), "
-                         f"got {len(batches)} batches of {kind}.")
+    batches = [b if isinstance(b, tuple | list) else (b,) for b in batches]  # bare x, as Keras
+    if not batches or not all(len(b) >= 1 for b in batches):
+        raise ValueError(f"{argument} ({type(x).__name__}) must give batches (x, y), (x,) or "
+                         f"x, got {len(batches)} batches.")
     xs, ys, weights = (None if len(batches[0]) <= i else
                        np.concatenate([np.asarray(b[i]) for b in batches]) for i in range(3))
     return xs, ys, batch_size or len(batches[0][0]), weights
