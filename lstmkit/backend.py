@@ -148,8 +148,13 @@ softplus, elu, tile, permute_dimensions = jax.nn.softplus, jax.nn.elu, jnp.tile,
 def switch(condition, then_expression, else_expression):
     """Keras 2's ``switch``: a condition of lower rank than the values gets axes added at
     its end (a (B, T) mask picks whole (B, T, F) feature vectors)."""
+    then_expression = then_expression() if callable(then_expression) else then_expression
+    else_expression = else_expression() if callable(else_expression) else else_expression
     condition = jnp.asarray(condition)
     rank = builtins.max(jnp.ndim(then_expression), jnp.ndim(else_expression))
+    if condition.ndim > rank:
+        raise ValueError(f"K.switch: the condition's rank ({condition.ndim}) is above the "
+                         f"values' ({rank}); it must be at most theirs.")
     return jnp.where(condition.reshape(condition.shape + (1,) * (rank - condition.ndim)),
                      then_expression, else_expression)
 
@@ -190,7 +195,7 @@ def batch_flatten(x):
 
 def l2_normalize(x, axis=None):
     return x / jnp.sqrt(jnp.maximum(jnp.sum(jnp.square(x), axis=axis, keepdims=True),
-                                    _EPSILON))
+                                    1e-12))  # Keras's floor for l2_normalize
 
 
 def batch_dot(x, y, axes=None):

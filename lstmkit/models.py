@@ -167,8 +167,14 @@ class Sequential:
                 "call fit/predict with data.")
         shape = tuple(shape)
         for layer in self.layers:
-            if not (layer.built and layer.input_shape == shape):
+            if not layer.built:
                 layer.build(shape)
+            elif layer.input_shape != shape:
+                raise ValueError(
+                    f"{layer!r} was built for inputs {layer.input_shape}, got {shape}: a "
+                    f"layer's weights are made once, for one input shape (another model may "
+                    f"share them). For another shape, build a new model and copy the weights: "
+                    f"new.set_weights(old.get_weights()).")
             shape = layer.output_shape
         self._link_symbols()
 
@@ -422,6 +428,10 @@ class Sequential:
         plan = callbacks_lib.plan(callbacks)
         (x, y, weights), (x_val, y_val, val_weights), batch_size = self._fit_data(
             x, y, batch_size, sample_weight, class_weight, validation_split, validation_data)
+        if not any(layer.get_weights() for layer in self.layers):
+            raise ValueError("fit: the model has no weights to train (its layers, such as "
+                             "Lambda or Activation, have none); predict and evaluate work "
+                             "without fit.")
         self._warn_if_shuffling(shuffle)
         stopper = plan.early_stopping
         stop = None if stopper is None else stopper.rule(self.metrics_names, x_val is not None,

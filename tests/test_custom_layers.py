@@ -12,6 +12,7 @@ from oracle import fit_alike  # noqa: E402
 
 import lstmkit  # noqa: E402
 from lstmkit import backend as K  # noqa: E402
+from lstmkit import initializers  # noqa: E402
 from lstmkit.layers import LSTM, Dense, Layer  # noqa: E402
 from lstmkit.models import Sequential  # noqa: E402
 
@@ -197,3 +198,48 @@ def test_keras3_add_weight_order_unbuilt_fit_and_list_shapes():
     dense = model.layers[1].get_weights()[0]
     model.build((None, 3))  # the same shape: nothing drawn again
     np.testing.assert_array_equal(model.layers[1].get_weights()[0], dense)
+
+
+def test_second_review_cases():
+    """Weights in private attributes and in containers among other values, a call that
+    needs its mask while the shape is traced, compute_mask without supports_masking,
+    Keras 3's add_weight with an initializer object and a name keyword, add_loss and a
+    weightless model refused by name."""
+    class Gate(Layer):
+        def build(self, input_shape):
+            self._kernel = self.add_weight((input_shape[-1], 1), initializers.Ones(),
+                                           name="kernel")
+            self.parts = {"bias": self.add_weight(name="bias", shape=(1,)), "act": "tanh"}
+
+        def call(self, x, mask):
+            y = K.tanh(K.dot(x, self._kernel) + self.parts["bias"])
+            return y * K.expand_dims(K.cast(mask, "float32"), -1)
+
+        def compute_mask(self, inputs, mask=None):
+            return mask
+
+    tokens = np.array([[1, 2, 0], [3, 0, 0], [2, 2, 1], [1, 3, 0]])
+    model = Sequential([lstmkit.layers.Embedding(4, 2, mask_zero=True, input_length=3),
+                        Gate(), LSTM(2, return_sequences=True), Dense(1)])
+    assert model.layers[1].supports_masking  # its own compute_mask passes the mask on
+    np.testing.assert_array_equal(model.layers[1].get_weights()[0], 1.0)
+    model.compile(lstmkit.optimizers.SGD(0.5), "mse")
+    before = model.layers[1].get_weights()
+    model.fit(tokens, np.ones((4, 3, 1)), epochs=2, verbose=0)
+    after = model.layers[1].get_weights()
+    assert not np.allclose(before[0], after[0]) and not np.allclose(before[1], after[1])
+    assert model.layers[1].parts["act"] == "tanh"
+    assert [w.shape for w in model.layers[1].trainable_weights] == [(2, 1), (1,)]
+
+    class Penalized(Layer):
+        def call(self, x):
+            self.add_loss(K.sum(x))
+            return x
+
+    with pytest.raises(ValueError, match=r"Penalized calls add_loss, which lstmkit does not "
+                                         r"have"):
+        Sequential([Penalized(input_shape=(3,))])
+    weightless = Sequential([lstmkit.layers.Activation("tanh", input_shape=(3,))])
+    weightless.compile("adam", "mse")
+    with pytest.raises(ValueError, match=r"fit: the model has no weights to train"):
+        weightless.fit(np.ones((2, 3)), np.ones((2, 3)), verbose=0)

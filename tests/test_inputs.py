@@ -151,6 +151,9 @@ def test_the_functional_api_refuses_what_is_not_a_chain():
     with pytest.raises(TypeError, match=r"lstmkit has no subclassed models"):
         lstmkit.Model()
     trained = Sequential([LSTM(3, input_shape=(5, 3)), Dense(1)])
+    with pytest.raises(ValueError, match=r"was built for inputs \(None, 3\), got \(None, 2\): "
+                                         r"a layer's weights are made once"):
+        Sequential([Dense(2, input_shape=(3,)), trained.layers[1]])  # shared, other shape
     with pytest.raises(ValueError, match=r"was built for inputs \(None, 5, 3\).*got \(1, 5, "
                                          r"3\).*new.set_weights\(old.get_weights\(\)\)"):
         other = lstmkit.Input(batch_shape=(1, 5, 3))

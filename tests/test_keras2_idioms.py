@@ -70,6 +70,11 @@ def test_switch_takes_a_condition_of_lower_rank():
     values = np.arange(8, dtype="float32").reshape(2, 2, 2)
     np.testing.assert_array_equal(K.switch(mask, values, -values),
                                   np.where(mask[..., None], values, -values))
+    np.testing.assert_array_equal(K.switch(True, lambda: values, lambda: -values), values)
+    with pytest.raises(ValueError, match=r"condition's rank \(3\) is above the values' \(2\)"):
+        K.switch(values > 0, mask, mask)
+    np.testing.assert_allclose(K.l2_normalize(np.array([[1e-4, 0.0]]), axis=-1),
+                               [[1.0, 0.0]], rtol=1e-5)  # Keras's 1e-12 floor
 
 
 def test_a_sequence_subclass_feeds_fit():

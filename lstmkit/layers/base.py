@@ -137,14 +137,29 @@ class Layer:
         if custom.is_keras_style(cls):
             custom.adapt(cls)
 
-    def add_weight(self, name=None, shape=None, dtype=None, initializer="glorot_uniform",
-                   regularizer=None, trainable=True, constraint=None, **kwargs):
+    def add_weight(self, *args, **kwargs):
         """Keras's ``add_weight``, for layers written Keras's way (``lstmkit.layers.custom``),
         inside their ``build``."""
         from lstmkit.layers import custom
 
-        return custom.add_weight(self, name, shape, dtype, initializer, regularizer,
-                                 trainable, constraint, **kwargs)
+        return custom.add_weight(self, *args, **kwargs)
+
+    def add_loss(self, *args, **kwargs):
+        """Keras's ``add_loss``, which lstmkit does not have."""
+        raise ValueError(f"{type(self).__name__} calls add_loss, which lstmkit does not have: "
+                         f"give the penalty as a weight regularizer (add_weight(..., "
+                         f"regularizer=l2(0.01))) or write it into a custom loss function.")
+
+    @property
+    def trainable_weights(self) -> list:
+        """The weights the optimizer moves, as arrays (Keras's list)."""
+        return [w for n, w in self.named_weights()
+                if self.trainable and n not in self.non_trainable_names]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        return [w for n, w in self.named_weights()
+                if not self.trainable or n in self.non_trainable_names]
 
     def finish_build(self, input_shape: Shape) -> Shape:
         """The end of a Keras-style ``build``: the added weights become the layer's."""

@@ -63,6 +63,8 @@ def adapt(cls) -> None:
         cls.build = _wrapped_build(lambda self, input_shape: None)
     cls.apply, cls.keras_style = apply, True
     cls.takes_mask = "mask" in inspect.signature(cls.call).parameters
+    if any("compute_mask" in vars(k) for k in cls.__mro__[:-2]):
+        cls.supports_masking = True  # Keras 3: a compute_mask of its own passes masks on
     if not any("compute_output_shape" in vars(k) for k in cls.__mro__[:-2]):
         cls.compute_output_shape = traced_output_shape
 
@@ -90,17 +92,26 @@ def begin(layer, generator) -> None:
     layer.regularizers, layer.constraints = dict(layer.regularizers), dict(layer.constraints)
 
 
-def add_weight(layer, name=None, shape=None, dtype=None, initializer="glorot_uniform",
-               regularizer=None, trainable=True, constraint=None, **ignored):
-    """Keras's ``add_weight``: a new weight, drawn now, returned as an array. Keras 2's
-    argument order (name, shape, ...) or Keras 3's (shape, initializer, ...)."""
+KERAS2_ORDER = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                "constraint")
+KERAS3_ORDER = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                "constraint")
+
+
+def add_weight(layer, *args, **kwargs):
+    """Keras's ``add_weight``: a new weight, drawn now, returned as an array. Positional
+    arguments in Keras 2's order (name, shape, ...) or, when the first is a shape, Keras
+    3's (shape, initializer, ...)."""
     who = f"{type(layer).__name__}.add_weight"
     if not getattr(layer, "_keras_building", False):
         raise ValueError(f"{who} works inside build(self, input_shape), which lstmkit calls "
                          f"when the model is built.")
-    if isinstance(name, list | tuple):  # Keras 3's add_weight(shape, initializer, ...)
-        name, shape, initializer = ignored.pop("name", None), name, (
-            shape if isinstance(shape, str) else initializer)
+    order = KERAS3_ORDER if args and isinstance(args[0], list | tuple) else KERAS2_ORDER
+    given = {**dict(zip(order, args, strict=False)), **kwargs}
+    name, shape = given.get("name"), given.get("shape")
+    initializer = given.get("initializer") or "glorot_uniform"
+    regularizer, constraint = given.get("regularizer"), given.get("constraint")
+    trainable = given.get("trainable", True)
     name = str(name or f"weight_{len(layer._added)}")
     if name in layer._added:
         raise ValueError(f"{type(layer).__name__} adds two weights named {name!r}; give each "
@@ -134,23 +145,32 @@ def finish(layer, input_shape):
     ids = {id(value): name for name, (value, _) in added.items()}
     attrs = {}
     for attr, value in vars(layer).items():
-        if isinstance(value, Layer):
-            raise TypeError(f"{type(layer).__name__} holds the layer {value!r}: lstmkit does "
-                            f"not run a layer inside a layer of your own. Add it to the model "
-                            f"as a layer, or write its arithmetic with add_weight and K.dot.")
-        if attr.startswith("_") or not jax.tree.leaves(value):
+        if attr in INTERNAL:
             continue
+        inner = [v for v in jax.tree.leaves(value) if isinstance(v, Layer)]
+        if inner:
+            raise TypeError(f"{type(layer).__name__} holds the layer {inner[0]!r}: lstmkit "
+                            f"does not run a layer inside a layer of your own. Add it to the "
+                            f"model as a layer, or write its arithmetic with add_weight and "
+                            f"K.dot.")
         names = jax.tree.map(lambda v: ids.get(id(v), False), value)
-        if all(isinstance(n, str) for n in jax.tree.leaves(names)):
+        if any(isinstance(n, str) for n in jax.tree.leaves(names)):
             attrs[attr] = names
     layer._weight_attrs = attrs
     layer.params = {name: added[name][0] for name in layer.weight_names}
 
 
+INTERNAL = frozenset({"_params", "_added", "_weight_attrs", "_generator", "params",
+                      "initial_weights", "regularizers", "constraints"})  # lstmkit's own
+
+
 def bind(layer, params) -> None:
-    """Set each weight attribute (or list or dict of them) to its weights in ``params``."""
+    """Set each weight held in an attribute (alone, or in lists, tuples and dicts among
+    other values) to its weight in ``params``."""
     for attr, names in layer._weight_attrs.items():
-        setattr(layer, attr, jax.tree.map(lambda n: params[n], names))
+        setattr(layer, attr, jax.tree.map(
+            lambda n, old: params[n] if isinstance(n, str) else old, names,
+            getattr(layer, attr)))
 
 
 def apply(self, params, x, state=None, *, training=False, key=None, mask=None):
@@ -173,4 +193,8 @@ def traced_output_shape(self, input_shape):
 
     if not self.built:
         self.build(input_shape)
-    return traced_shape(self, lambda x: self.apply(self.params, x)[0], input_shape)
+
+    def run(x):  # with a mask of real timesteps when call takes one, as it may need it
+        mask = jnp.ones(x.shape[:2], bool) if self.takes_mask and x.ndim >= 3 else None
+        return self.apply(self.params, x, mask=mask)[0]
+    return traced_shape(self, run, input_shape)
