@@ -23,36 +23,36 @@ class LearningRateSchedule(registry.Configured):
         raise NotImplementedError
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """Base of the decays that divide the steps by ``decay_steps`` (rounded down with
+    ``staircase``) and apply ``decay_rate`` to the fraction."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):
+        self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _steps(decay_steps)
+        self.decay_rate = _rate("decay_rate", decay_rate)
+        self.staircase, self.name = bool(staircase), str(name or type(self).__name__)
+
+    def fraction(self, step):
+        p = jnp.asarray(step, jnp.float32) / self.decay_steps
+        return jnp.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_RateDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``, the exponent
     rounded down with ``staircase``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
-        self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _steps(decay_steps)
-        self.decay_rate = _rate("decay_rate", decay_rate)
-        self.staircase, self.name = bool(staircase), str(name)
-
     def __call__(self, step):
-        p = _fraction(step, self.decay_steps, self.staircase)
-        return self.initial_learning_rate * jnp.power(self.decay_rate, p)
+        return self.initial_learning_rate * jnp.power(self.decay_rate, self.fraction(step))
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``, the fraction
     rounded down with ``staircase``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
-        self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _steps(decay_steps)
-        self.decay_rate = _rate("decay_rate", decay_rate)
-        self.staircase, self.name = bool(staircase), str(name)
-
     def __call__(self, step):
-        p = _fraction(step, self.decay_steps, self.staircase)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self.fraction(step))
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -163,8 +163,3 @@ def _steps(value) -> float:
     if not validation.is_number(value) or value <= 0:
         raise ValueError(f"decay_steps must be a number > 0, got {value!r}.")
     return value
-
-
-def _fraction(step, decay_steps, staircase: bool):
-    p = jnp.asarray(step, jnp.float32) / decay_steps
-    return jnp.floor(p) if staircase else p
